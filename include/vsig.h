@@ -1,0 +1,343 @@
+/*
+ * vsig: POSIX signal semantics for virtual processes and threads, in user space.
+ *
+ * Conventions (as POSIX says for the directive each function mirrors):
+ *  - Functions named after a POSIX call that returns -1 and sets errno do the same.
+ *  - vsig_pthread_kill, vsig_pthread_sigmask, vsig_sigwait and every management
+ *    function (processes, threads, embedding) return 0 or an error number and
+ *    leave errno alone.
+ *  - A failed call changes no state.
+ *  - Signal numbers follow Linux: 1..31 standard, VSIG_SIGRTMIN..VSIG_SIGRTMAX
+ *    real-time, all below VSIG_NSIG.
+ *
+ * A host thread that calls vsig without attaching is attached to the default
+ * process (pid = the host pid) on first use, so a plain program just works.
+ */
+#ifndef VSIG_H
+#define VSIG_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define VSIG_API __attribute__((visibility("default")))
+#else
+#define VSIG_API
+#endif
+
+/* ---- signal numbers ---------------------------------------------------- */
+enum {
+  VSIG_SIGHUP = 1,
+  VSIG_SIGINT = 2,
+  VSIG_SIGQUIT = 3,
+  VSIG_SIGILL = 4,
+  VSIG_SIGTRAP = 5,
+  VSIG_SIGABRT = 6,
+  VSIG_SIGBUS = 7,
+  VSIG_SIGFPE = 8,
+  VSIG_SIGKILL = 9,
+  VSIG_SIGUSR1 = 10,
+  VSIG_SIGSEGV = 11,
+  VSIG_SIGUSR2 = 12,
+  VSIG_SIGPIPE = 13,
+  VSIG_SIGALRM = 14,
+  VSIG_SIGTERM = 15,
+  VSIG_SIGSTKFLT = 16,
+  VSIG_SIGCHLD = 17,
+  VSIG_SIGCONT = 18,
+  VSIG_SIGSTOP = 19,
+  VSIG_SIGTSTP = 20,
+  VSIG_SIGTTIN = 21,
+  VSIG_SIGTTOU = 22,
+  VSIG_SIGURG = 23,
+  VSIG_SIGXCPU = 24,
+  VSIG_SIGXFSZ = 25,
+  VSIG_SIGVTALRM = 26,
+  VSIG_SIGPROF = 27,
+  VSIG_SIGWINCH = 28,
+  VSIG_SIGIO = 29,
+  VSIG_SIGPOLL = VSIG_SIGIO,
+  VSIG_SIGPWR = 30,
+  VSIG_SIGSYS = 31,
+  /* vsig reserves none of the real-time range for itself. */
+  VSIG_SIGRTMIN = 32,
+  VSIG_SIGRTMAX = 64,
+  VSIG_NSIG = 65
+};
+
+/* ---- constants ----------------------------------------------------------- */
+#define VSIG_SIG_BLOCK 0
+#define VSIG_SIG_UNBLOCK 1
+#define VSIG_SIG_SETMASK 2
+
+/* sa_flags bits (Linux values). */
+#define VSIG_SA_NOCLDSTOP 0x00000001     /* accepted, kept; acts with SIGCHLD (later) */
+#define VSIG_SA_NOCLDWAIT 0x00000002     /* accepted, kept; acts with SIGCHLD (later) */
+#define VSIG_SA_SIGINFO 0x00000004       /* handler is sa_sigaction */
+#define VSIG_SA_ONSTACK 0x08000000       /* accepted, kept; handlers run on the caller's stack */
+#define VSIG_SA_RESTART 0x10000000       /* embedder calls restart after the handler */
+#define VSIG_SA_NODEFER 0x40000000       /* do not block the signal in its own handler */
+#define VSIG_SA_RESETHAND ((int)0x80000000u) /* reset to SIG_DFL on entry to the handler */
+
+/* si_code values (Linux values). */
+#define VSIG_SI_USER 0     /* kill */
+#define VSIG_SI_QUEUE (-1) /* sigqueue */
+#define VSIG_SI_TIMER (-2) /* timer expiry */
+#define VSIG_SI_MESGQ (-3)
+#define VSIG_SI_ASYNCIO (-4)
+#define VSIG_SI_SIGIO (-5)
+#define VSIG_SI_TKILL (-6) /* raise, pthread_kill */
+
+/* Default queue limit of a process (queued signals pending at once). */
+#define VSIG_SIGQUEUE_MAX_DEFAULT 1024
+/* POSIX minimum for SIGQUEUE_MAX; vsig refuses smaller limits. */
+#define VSIG_POSIX_SIGQUEUE_MAX 32
+
+/* vsig_block_end and vsig_poll results besides 0 and EINTR. */
+#define VSIG_ERESTART 512 /* handlers ran and all had SA_RESTART: restart the call */
+
+/* ---- types --------------------------------------------------------------- */
+typedef int vsig_pid_t;
+typedef unsigned int vsig_uid_t;
+/* A vsig thread: a small integer, never reused while the library runs; 0 is none. */
+typedef uint64_t vsig_thread_t;
+
+typedef struct vsig_sigset {
+  uint64_t bits; /* bit n-1 is signal n */
+} vsig_sigset_t;
+
+typedef union vsig_sigval {
+  int sival_int;
+  void *sival_ptr;
+} vsig_sigval_t;
+
+/*
+ * glibc spells siginfo_t and struct sigaction fields as macros into nested
+ * unions (si_pid is _sifields._kill.si_pid, sa_handler is
+ * __sigaction_handler.sa_handler). vsig's structures carry those paths as
+ * aliases of the same storage, so a file may include <signal.h> and vsig.h in
+ * either order and still write info.si_pid or act.sa_handler.
+ */
+#pragma push_macro("si_pid")
+#pragma push_macro("si_uid")
+#pragma push_macro("si_status")
+#pragma push_macro("si_overrun")
+#pragma push_macro("si_timerid")
+#pragma push_macro("si_value")
+#pragma push_macro("si_addr")
+#pragma push_macro("sa_handler")
+#pragma push_macro("sa_sigaction")
+#undef si_pid
+#undef si_uid
+#undef si_status
+#undef si_overrun
+#undef si_timerid
+#undef si_value
+#undef si_addr
+#undef sa_handler
+#undef sa_sigaction
+
+struct vsig_sifields {
+  vsig_pid_t si_pid;
+  vsig_uid_t si_uid;
+  int si_status;
+  int si_overrun;
+  int si_tid;
+  int si_reserved_;
+  union {
+    vsig_sigval_t si_value;
+    vsig_sigval_t si_sigval;
+  };
+  void *si_addr;
+};
+
+typedef struct vsig_siginfo {
+  int si_signo; /* signal number */
+  int si_errno; /* always 0 */
+  int si_code;  /* VSIG_SI_* */
+  union {
+    struct {
+      vsig_pid_t si_pid;     /* sending process */
+      vsig_uid_t si_uid;     /* its user id */
+      int si_status;         /* exit status or signal (SIGCHLD, later) */
+      int si_overrun;        /* timer overruns */
+      int si_timerid;        /* timer id */
+      int si_reserved_;
+      vsig_sigval_t si_value; /* value from sigqueue or a timer */
+      void *si_addr;
+    };
+    union {
+      struct vsig_sifields _kill, _rt, _timer, _sigchld, _sigfault;
+    } _sifields;
+  };
+} vsig_siginfo_t;
+
+typedef void (*vsig_handler_t)(int);
+typedef void (*vsig_sigaction_fn)(int, vsig_siginfo_t *, void *);
+
+typedef struct vsig_sigaction {
+  union {
+    vsig_handler_t sa_handler;      /* SIG_DFL, SIG_IGN or a handler */
+    vsig_sigaction_fn sa_sigaction; /* used when SA_SIGINFO is set */
+    union {
+      vsig_handler_t sa_handler;
+      vsig_sigaction_fn sa_sigaction;
+    } __sigaction_handler;
+  };
+  vsig_sigset_t sa_mask; /* also blocked while the handler runs */
+  int sa_flags;          /* VSIG_SA_* */
+} vsig_sigaction_t;
+
+#pragma pop_macro("si_pid")
+#pragma pop_macro("si_uid")
+#pragma pop_macro("si_status")
+#pragma pop_macro("si_overrun")
+#pragma pop_macro("si_timerid")
+#pragma pop_macro("si_value")
+#pragma pop_macro("si_addr")
+#pragma pop_macro("sa_handler")
+#pragma pop_macro("sa_sigaction")
+
+#define VSIG_SIG_DFL ((vsig_handler_t)0)
+#define VSIG_SIG_IGN ((vsig_handler_t)1)
+#define VSIG_SIG_ERR ((vsig_handler_t)-1)
+
+/* ---- signal sets (0, or -1 with errno EINVAL) ------------------------------ */
+VSIG_API int vsig_sigemptyset(vsig_sigset_t *set);                   /* no signals */
+VSIG_API int vsig_sigfillset(vsig_sigset_t *set);                    /* signals 1..64 */
+VSIG_API int vsig_sigaddset(vsig_sigset_t *set, int sig);            /* add sig */
+VSIG_API int vsig_sigdelset(vsig_sigset_t *set, int sig);            /* remove sig */
+VSIG_API int vsig_sigismember(const vsig_sigset_t *set, int sig);    /* 1, 0 or -1 */
+
+/* ---- actions --------------------------------------------------------------- */
+/* Examine and/or change the caller's process action for sig. EINVAL for a bad
+ * signal, unknown flag bits, or a new action for SIGKILL/SIGSTOP. Setting SIG_IGN,
+ * or SIG_DFL on a default-ignore signal, discards its pending instances. */
+VSIG_API int vsig_sigaction(int sig, const vsig_sigaction_t *act, vsig_sigaction_t *oact);
+/* BSD-style signal(): a handler with SA_RESTART. VSIG_SIG_ERR and errno on error. */
+VSIG_API vsig_handler_t vsig_signal(int sig, vsig_handler_t handler);
+
+/* ---- masks ----------------------------------------------------------------- */
+/* Change the calling thread's mask (vsig processes are multithreaded, so this is
+ * pthread_sigmask with errno). SIGKILL and SIGSTOP are silently dropped. */
+VSIG_API int vsig_sigprocmask(int how, const vsig_sigset_t *set, vsig_sigset_t *oset);
+/* Same, returning an error number. Signals it unblocks are delivered before it returns. */
+VSIG_API int vsig_pthread_sigmask(int how, const vsig_sigset_t *set, vsig_sigset_t *oset);
+/* Signals pending on the caller's process or thread and blocked by the caller. */
+VSIG_API int vsig_sigpending(vsig_sigset_t *set);
+
+/* ---- sending ---------------------------------------------------------------- */
+/* Send sig to a process: pid > 0 that process; 0 the caller's own (its process
+ * group, for now itself); -1 every other process; < -1 the process -pid.
+ * sig 0 only checks the target. ESRCH unknown pid, EINVAL bad sig. Never EAGAIN. */
+VSIG_API int vsig_kill(vsig_pid_t pid, int sig);
+/* Send sig to the calling thread; a handler runs before raise returns. */
+VSIG_API int vsig_raise(int sig);
+/* Queue sig with value to a process. EAGAIN when its queue pool is full. */
+VSIG_API int vsig_sigqueue(vsig_pid_t pid, int sig, const vsig_sigval_t value);
+/* Send sig to a vsig thread. Returns ESRCH, EINVAL or 0 (error number). */
+VSIG_API int vsig_pthread_kill(vsig_thread_t thread, int sig);
+/* Queue sig with value to a vsig thread (si_code SI_QUEUE). Error number; EAGAIN when full. */
+VSIG_API int vsig_pthread_sigqueue(vsig_thread_t thread, int sig, const vsig_sigval_t value);
+
+/* ---- waiting ---------------------------------------------------------------- */
+/* Replace the mask with *mask and wait until a handler has run; always -1/EINTR
+ * (ECANCELED if the process is terminated). The old mask is restored. */
+VSIG_API int vsig_sigsuspend(const vsig_sigset_t *mask);
+/* Wait until a handler has run: -1/EINTR (ECANCELED if terminated). */
+VSIG_API int vsig_pause(void);
+/* Accept the lowest pending signal in *set; error number (never EINTR). */
+VSIG_API int vsig_sigwait(const vsig_sigset_t *set, int *sig);
+/* Accept a signal in *set and return its number; info may be NULL. EINTR if a
+ * handler ran first. */
+VSIG_API int vsig_sigwaitinfo(const vsig_sigset_t *set, vsig_siginfo_t *info);
+/* As sigwaitinfo, giving up with EAGAIN after *timeout (NULL: forever). EINVAL for
+ * a negative time or tv_nsec outside [0, 1e9). */
+VSIG_API int vsig_sigtimedwait(const vsig_sigset_t *set, vsig_siginfo_t *info,
+                               const struct timespec *timeout);
+/* Interruptible sleeps: a handler ends them with EINTR (remaining time in *rem). */
+VSIG_API int vsig_nanosleep(const struct timespec *req, struct timespec *rem);
+VSIG_API unsigned int vsig_sleep(unsigned int seconds); /* unslept seconds, rounded up */
+VSIG_API int vsig_usleep(unsigned long usec);
+
+/* ---- safe points and embedder blocking calls --------------------------------- */
+/* Run handlers for signals delivered to the calling thread. One load when nothing
+ * is pending. Returns 0, or the signal number that terminated the process. */
+VSIG_API int vsig_poll(void);
+
+/* Called by whichever thread sends a signal to a thread blocked in an embedder
+ * call, to wake it. It must not call vsig and must work even if the blocked
+ * thread has not yet gone to sleep. */
+typedef void (*vsig_wake_fn)(void *arg);
+/* Mark the caller as blocked in the embedder's own call. With interruptible
+ * set, signals pick it as an interruptible thread and call wake(arg); otherwise
+ * it ranks as blocked non-interruptibly and wake may be NULL. Returns 0, EINTR
+ * (a signal is already deliverable: do not block, call vsig_block_end), ECANCELED
+ * (process terminated) or EBUSY (already inside a blocking call). */
+VSIG_API int vsig_block_begin(int interruptible, vsig_wake_fn wake, void *arg);
+/* Leave the blocking call and run the handlers it collected. Returns 0 (none
+ * ran), EINTR (fail the call), VSIG_ERESTART (all had SA_RESTART: restart it),
+ * ECANCELED (process terminated) or EINVAL (not inside vsig_block_begin). */
+VSIG_API int vsig_block_end(void);
+
+/* ---- processes ---------------------------------------------------------------- */
+typedef struct vsig_proc_attr {
+  size_t queue_max; /* queued signals pending at once; >= VSIG_POSIX_SIGQUEUE_MAX */
+  vsig_uid_t uid;   /* reported as si_uid of signals the process sends */
+} vsig_proc_attr_t;
+
+/* Fill *attr with the defaults (VSIG_SIGQUEUE_MAX_DEFAULT, the host uid). */
+VSIG_API int vsig_proc_attr_init(vsig_proc_attr_t *attr);
+/* Create a virtual process with no threads (its pool is allocated here). attr may
+ * be NULL. Error number: EINVAL bad attr, ENOMEM. */
+VSIG_API int vsig_proc_create(const vsig_proc_attr_t *attr, vsig_pid_t *pid);
+/* Set the attributes of the default process before it exists: EBUSY after. */
+VSIG_API int vsig_default_proc_attr(const vsig_proc_attr_t *attr);
+/* Remove a process that has no threads: ESRCH, EBUSY (threads attached). */
+VSIG_API int vsig_proc_destroy(vsig_pid_t pid);
+/* 0 and *term_sig 0 while alive, or the signal that terminated it. ESRCH. */
+VSIG_API int vsig_proc_status(vsig_pid_t pid, int *term_sig);
+/* The calling thread's process. */
+VSIG_API vsig_pid_t vsig_getpid(void);
+
+/* Told once per process killed by a default action, on the thread that found it.
+ * Without a callback the default process takes the host process down with sig,
+ * as a native fatal signal would. */
+typedef void (*vsig_terminate_fn)(vsig_pid_t pid, int sig, void *arg);
+VSIG_API void vsig_set_terminate_callback(vsig_terminate_fn fn, void *arg);
+
+/* ---- threads ------------------------------------------------------------------ */
+/* Attach the calling host thread to process pid with a priority (larger runs
+ * first). EBUSY already attached, ESRCH unknown pid, ENOMEM. */
+VSIG_API int vsig_thread_attach(vsig_pid_t pid, int priority);
+/* Detach the calling thread; process-directed signals it held go back to the
+ * process. EINVAL if not attached. Host threads also detach when they exit. */
+VSIG_API int vsig_thread_detach(void);
+/* Create a host thread that runs start(arg) as a vsig thread of pid. It inherits
+ * the caller's mask when the caller is in pid, else starts with none blocked.
+ * *thread is valid (and signalable) when this returns. host or thread may be NULL. */
+VSIG_API int vsig_thread_create(pthread_t *host, vsig_thread_t *thread, vsig_pid_t pid,
+                                int priority, void *(*start)(void *), void *arg);
+/* pthread_create for vsig/posix.h: a vsig thread of the caller's process, with
+ * the caller's priority and mask. */
+VSIG_API int vsig_pthread_create(pthread_t *host, const pthread_attr_t *attr,
+                                 void *(*start)(void *), void *arg);
+/* The calling thread's id (attaching it to the default process if needed). */
+VSIG_API vsig_thread_t vsig_thread_self(void);
+/* The vsig thread running on a host thread: ESRCH if none. */
+VSIG_API int vsig_thread_from_host(pthread_t host, vsig_thread_t *thread);
+VSIG_API int vsig_thread_setpriority(vsig_thread_t thread, int priority); /* ESRCH */
+VSIG_API int vsig_thread_getpriority(vsig_thread_t thread, int *priority); /* ESRCH */
+/* pthread_kill on a host thread, for vsig/posix.h. */
+VSIG_API int vsig_pthread_kill_host(pthread_t host, int sig);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* VSIG_H */

@@ -1,0 +1,454 @@
+/*
+ * Generation and delivery: which thread gets a signal, and running handlers.
+ *
+ * A process-directed signal is first put in the process's pending queue, then
+ * proc_distribute hands each instance on by the RTEMS algorithm:
+ *   1. ignored: discarded at generation (proc_send);
+ *   2. the sending thread, if it is in the process and has it unblocked;
+ *   3. the highest-priority thread in the sigwait family waiting for it;
+ *   4. the highest-priority thread with it unblocked: ready before blocked
+ *      in an interruptible call before blocked in a non-interruptible one;
+ *   5. otherwise it stays pending, for the first thread to unblock or wait.
+ * Ties (same priority, same state) go to the thread that entered its state first.
+ * An instance given to a thread in step 2 or 4 is "assigned" to it; if that
+ * thread blocks the signal before taking it, the instance goes back and is
+ * handed on again, so nothing is stranded and nothing is delivered twice.
+ */
+#include "internal.h"
+
+#include <string.h>
+
+enum dfl sig_default(int sig) {
+  switch (sig) {
+  case VSIG_SIGQUIT:
+  case VSIG_SIGILL:
+  case VSIG_SIGTRAP:
+  case VSIG_SIGABRT:
+  case VSIG_SIGBUS:
+  case VSIG_SIGFPE:
+  case VSIG_SIGSEGV:
+  case VSIG_SIGXCPU:
+  case VSIG_SIGXFSZ:
+  case VSIG_SIGSYS:
+    return DFL_CORE;
+  case VSIG_SIGCHLD:
+  case VSIG_SIGURG:
+  case VSIG_SIGWINCH:
+    return DFL_IGN;
+  case VSIG_SIGSTOP:
+  case VSIG_SIGTSTP:
+  case VSIG_SIGTTIN:
+  case VSIG_SIGTTOU:
+    return DFL_STOP;
+  case VSIG_SIGCONT:
+    return DFL_CONT;
+  default:
+    return DFL_TERM;
+  }
+}
+
+/* ---- actions: a sequence counter lets raise read them without the lock ---- */
+
+void action_read(struct vsig_proc *p, int sig, vsig_sigaction_t *out) {
+  struct action *a = &p->act[sig];
+  for (;;) {
+    uint32_t s = atomic_load_explicit(&p->act_seq, memory_order_acquire);
+    if (s & 1)
+      continue;
+    uintptr_t h = atomic_load_explicit(&a->handler, memory_order_relaxed);
+    uint64_t m = atomic_load_explicit(&a->mask, memory_order_relaxed);
+    int f = atomic_load_explicit(&a->flags, memory_order_relaxed);
+    atomic_thread_fence(memory_order_acquire);
+    if (atomic_load_explicit(&p->act_seq, memory_order_relaxed) == s) {
+      out->sa_handler = (vsig_handler_t)h;
+      out->sa_mask.bits = m;
+      out->sa_flags = f;
+      return;
+    }
+  }
+}
+
+void action_write(struct vsig_proc *p, int sig, const vsig_sigaction_t *in) {
+  struct action *a = &p->act[sig];
+  uint32_t s = atomic_load_explicit(&p->act_seq, memory_order_relaxed);
+  atomic_store_explicit(&p->act_seq, s + 1, memory_order_relaxed);
+  atomic_thread_fence(memory_order_release);
+  atomic_store_explicit(&a->handler, (uintptr_t)in->sa_handler, memory_order_relaxed);
+  atomic_store_explicit(&a->mask, in->sa_mask.bits & ~UNBLOCKABLE, memory_order_relaxed);
+  atomic_store_explicit(&a->flags, in->sa_flags, memory_order_relaxed);
+  atomic_store_explicit(&p->act_seq, s + 2, memory_order_release);
+}
+
+static uintptr_t handler_of(struct vsig_proc *p, int sig) {
+  return atomic_load_explicit(&p->act[sig].handler, memory_order_relaxed);
+}
+
+#define H_DFL ((uintptr_t)VSIG_SIG_DFL)
+#define H_IGN ((uintptr_t)VSIG_SIG_IGN)
+
+void info_init(vsig_siginfo_t *info, int sig, int code, struct vsig_thr *sender) {
+  memset(info, 0, sizeof *info);
+  info->si_signo = sig;
+  info->si_code = code;
+  if (sender) {
+    info->si_pid = sender->proc->pid;
+    info->si_uid = sender->proc->uid;
+  }
+}
+
+/* ---- thread selection ------------------------------------------------------ */
+
+static uint64_t load_mask(struct vsig_thr *t) { return atomic_load(&t->mask); }
+
+static uint64_t pending_for(struct vsig_thr *t) {
+  return atomic_load(&t->tpending.set) | atomic_load(&t->assigned.set) |
+         atomic_load(&t->proc->pending.set);
+}
+
+bool thread_has_deliverable(struct vsig_thr *t) {
+  return (pending_for(t) & ~atomic_load_explicit(&t->mask, memory_order_relaxed)) != 0;
+}
+
+static int state_rank(enum thr_state s) {
+  switch (s) {
+  case T_READY:
+    return 0;
+  case T_SIGWAIT:
+  case T_INTR:
+    return 1;
+  default:
+    return 2;
+  }
+}
+
+/* Is a a better recipient than b (b may be NULL)? */
+static bool better(struct vsig_thr *a, struct vsig_thr *b, bool by_state) {
+  if (!b)
+    return true;
+  if (a->priority != b->priority)
+    return a->priority > b->priority;
+  if (by_state && state_rank(a->state) != state_rank(b->state))
+    return state_rank(a->state) < state_rank(b->state);
+  return a->state_since < b->state_since;
+}
+
+static struct vsig_thr *best_waiter(struct vsig_proc *p, int sig) {
+  struct vsig_thr *best = NULL;
+  for (struct vsig_thr *t = p->threads; t; t = t->next)
+    if (t->state == T_SIGWAIT && (t->waitset & SIGBIT(sig)) && better(t, best, false))
+      best = t;
+  return best;
+}
+
+static struct vsig_thr *best_unblocked(struct vsig_proc *p, int sig) {
+  struct vsig_thr *best = NULL;
+  for (struct vsig_thr *t = p->threads; t; t = t->next)
+    if (!(load_mask(t) & SIGBIT(sig)) && better(t, best, true))
+      best = t;
+  return best;
+}
+
+static void set_state(struct vsig_thr *t, enum thr_state s) {
+  t->state = s;
+  t->state_since = ++t->proc->clock;
+}
+
+/* A sigwait-family waiter takes the instance directly: it is no longer pending
+ * anywhere, so no other thread can take it too. */
+static void handoff(struct vsig_thr *w, int sig, struct inst *in) {
+  w->wait_info = in->info;
+  pool_release(w->proc, in);
+  w->waitset = 0;
+  set_state(w, T_READY);
+  atomic_store_explicit(&w->wait_sig, sig, memory_order_release);
+  host_event_signal(&w->ev);
+}
+
+void thread_notify(struct vsig_thr *t) {
+  atomic_store_explicit(&t->attention, 1, memory_order_release);
+  if (t->state == T_INTR || t->state == T_SIGWAIT) {
+    host_event_signal(&t->ev);
+    if (t->wake_fn)
+      t->wake_fn(t->wake_arg);
+  }
+}
+
+void thread_recompute_attention(struct vsig_thr *t) {
+  int a = atomic_load_explicit(&t->proc->state, memory_order_relaxed) == P_DEAD ||
+          thread_has_deliverable(t);
+  atomic_store_explicit(&t->attention, a, memory_order_release);
+}
+
+/* Give every assigned instance of sig back to the process queue. */
+static void give_back(struct vsig_thr *t, int sig) {
+  struct vsig_proc *p = t->proc;
+  struct inst in;
+  while (sigq_take(&t->assigned, sig, &in)) {
+    sigq_put(&p->pending, sig, &in);
+    if (--p->assigned_count[sig] == 0)
+      p->assigned_bits &= ~SIGBIT(sig);
+  }
+}
+
+void proc_distribute(struct vsig_proc *p, int sig, struct vsig_thr *self, struct after *a) {
+  const uint64_t bit = SIGBIT(sig);
+  struct inst in;
+  while (atomic_load(&p->pending.set) & bit) {
+    if (atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD)
+      return;
+    struct vsig_thr *t = NULL;
+    if (self && self->proc == p && !(load_mask(self) & bit)) {
+      t = self;
+    } else {
+      struct vsig_thr *w = best_waiter(p, sig);
+      if (w) {
+        sigq_take(&p->pending, sig, &in);
+        handoff(w, sig, &in);
+        continue;
+      }
+      t = best_unblocked(p, sig);
+    }
+    if (!t)
+      return; /* step 5: stays pending */
+
+    uintptr_t h = handler_of(p, sig);
+    if (h == H_IGN || (h == H_DFL && dfl_discards(sig))) {
+      sigq_take(&p->pending, sig, &in);
+      pool_release(p, &in);
+      continue;
+    }
+    if (h == H_DFL) {
+      proc_terminate(p, sig, a);
+      return;
+    }
+    sigq_take(&p->pending, sig, &in);
+    sigq_put(&t->assigned, sig, &in);
+    if (p->assigned_count[sig]++ == 0)
+      p->assigned_bits |= bit;
+    if (load_mask(t) & bit) {
+      /* t blocked it after we chose it (it did not see the assignment). */
+      give_back(t, sig);
+      continue;
+    }
+    if (t == self) {
+      atomic_store_explicit(&t->attention, 1, memory_order_release);
+      a->deliver_self = 1;
+    } else {
+      thread_notify(t);
+    }
+  }
+}
+
+int proc_send(struct vsig_proc *p, int sig, const vsig_siginfo_t *info, bool queued,
+              struct vsig_thr *self, struct after *a) {
+  if (atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD)
+    return 0; /* a zombie accepts and drops signals */
+  if (handler_of(p, sig) == H_IGN)
+    return 0;
+  const uint64_t bit = SIGBIT(sig);
+  struct inst in = {0};
+  if (sig_is_rt(sig)) {
+    int rc = pool_reserve(p, &in, queued);
+    if (rc)
+      return rc;
+  } else if ((atomic_load_explicit(&p->pending.set, memory_order_relaxed) & bit) ||
+             (p->assigned_bits & bit)) {
+    return 0; /* a standard signal has one pending instance */
+  }
+  in.seq = ++p->inst_seq;
+  in.info = *info;
+  sigq_put(&p->pending, sig, &in);
+  proc_distribute(p, sig, self, a);
+  return 0;
+}
+
+int thread_send(struct vsig_thr *t, int sig, const vsig_siginfo_t *info, bool queued,
+                struct vsig_thr *self, struct after *a) {
+  struct vsig_proc *p = t->proc;
+  if (atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD)
+    return 0;
+  uintptr_t h = handler_of(p, sig);
+  if (h == H_IGN)
+    return 0;
+  const uint64_t bit = SIGBIT(sig);
+  struct inst in = {0};
+  if (sig_is_rt(sig)) {
+    int rc = pool_reserve(p, &in, queued);
+    if (rc)
+      return rc;
+  } else if (atomic_load_explicit(&t->tpending.set, memory_order_relaxed) & bit) {
+    return 0;
+  }
+  in.seq = ++p->inst_seq;
+  in.info = *info;
+  if (t->state == T_SIGWAIT && (t->waitset & bit)) {
+    handoff(t, sig, &in);
+    return 0;
+  }
+  sigq_put(&t->tpending, sig, &in);
+  if (load_mask(t) & bit)
+    return 0; /* blocked: stays pending on the thread */
+  if (h == H_DFL) {
+    if (dfl_discards(sig))
+      sigq_drop_sig(p, &t->tpending, sig);
+    else
+      proc_terminate(p, sig, a);
+    return 0;
+  }
+  if (t == self) {
+    atomic_store_explicit(&t->attention, 1, memory_order_release);
+    a->deliver_self = 1;
+  } else {
+    thread_notify(t);
+  }
+  return 0;
+}
+
+void proc_terminate(struct vsig_proc *p, int sig, struct after *a) {
+  if (atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD)
+    return;
+  atomic_store(&p->state, P_DEAD);
+  p->term_sig = sig;
+  sigq_drop_all(p, &p->pending);
+  for (struct vsig_thr *t = p->threads; t; t = t->next) {
+    sigq_drop_all(p, &t->tpending);
+    sigq_drop_all(p, &t->assigned);
+    atomic_store_explicit(&t->attention, 1, memory_order_release);
+    if (t->state == T_INTR || t->state == T_SIGWAIT) {
+      host_event_signal(&t->ev);
+      if (t->wake_fn)
+        t->wake_fn(t->wake_arg);
+    }
+  }
+  memset(p->assigned_count, 0, sizeof p->assigned_count);
+  p->assigned_bits = 0;
+  a->dead_pid = p->pid;
+  a->dead_sig = sig;
+  a->dead_default = p->is_default;
+}
+
+/* ---- masks ------------------------------------------------------------------ */
+
+static void retarget_blocked(struct vsig_thr *t, uint64_t blocked, struct after *a) {
+  uint64_t b = atomic_load(&t->assigned.set) & blocked;
+  while (b) {
+    int sig = lowest_sig(b);
+    b &= ~SIGBIT(sig);
+    give_back(t, sig);
+    proc_distribute(t->proc, sig, t, a);
+  }
+}
+
+void mask_set_locked(struct vsig_thr *t, uint64_t mask, struct after *a) {
+  mask &= ~UNBLOCKABLE;
+  atomic_store(&t->mask, mask);
+  retarget_blocked(t, mask, a);
+  thread_recompute_attention(t);
+  if (atomic_load_explicit(&t->attention, memory_order_relaxed))
+    a->deliver_self = 1;
+}
+
+bool mask_set_self(struct vsig_thr *t, uint64_t mask) {
+  mask &= ~UNBLOCKABLE;
+  uint64_t old = atomic_load_explicit(&t->mask, memory_order_relaxed);
+  if (mask == old)
+    return false;
+  atomic_store(&t->mask, mask); /* seq_cst: pairs with the sender's reload */
+  uint64_t blocked = mask & ~old;
+  if (blocked && (atomic_load(&t->assigned.set) & blocked)) {
+    struct after a = {0};
+    host_lock(&t->proc->lock);
+    retarget_blocked(t, blocked, &a);
+    host_unlock(&t->proc->lock);
+    a.deliver_self = 0;
+    after_run(t, &a);
+  }
+  return (old & ~mask) && (pending_for(t) & ~mask);
+}
+
+/* ---- running handlers ----------------------------------------------------------- */
+
+static void call_handler(int sig, vsig_siginfo_t *info, uintptr_t h, int flags) {
+  if (flags & VSIG_SA_SIGINFO)
+    ((vsig_sigaction_fn)h)(sig, info, NULL);
+  else
+    ((vsig_handler_t)h)(sig);
+}
+
+/* The mask during a handler is old | sa_mask | sig (unless SA_NODEFER); on
+ * return the old mask comes back exactly, whatever the handler did to it. */
+bool run_handler(struct vsig_thr *t, int sig, vsig_siginfo_t *info, uintptr_t h,
+                 uint64_t amask, int flags) {
+  uint64_t old = atomic_load_explicit(&t->mask, memory_order_relaxed);
+  uint64_t hmask = old | amask | ((flags & VSIG_SA_NODEFER) ? 0 : SIGBIT(sig));
+  mask_set_self(t, hmask);
+  call_handler(sig, info, h, flags);
+  return mask_set_self(t, old);
+}
+
+int deliver_self(struct vsig_thr *t, bool *restart) {
+  struct vsig_proc *p = t->proc;
+  int ran = 0;
+  bool all_restart = true;
+  for (;;) {
+    host_lock(&p->lock);
+    if (atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD) {
+      host_unlock(&p->lock);
+      return -ECANCELED;
+    }
+    uint64_t mask = atomic_load_explicit(&t->mask, memory_order_relaxed);
+    uint64_t tp = atomic_load_explicit(&t->tpending.set, memory_order_relaxed);
+    uint64_t as = atomic_load_explicit(&t->assigned.set, memory_order_relaxed);
+    uint64_t pp = atomic_load_explicit(&p->pending.set, memory_order_relaxed);
+    uint64_t avail = (tp | as | pp) & ~mask;
+    if (!avail) {
+      atomic_store_explicit(&t->attention, 0, memory_order_relaxed);
+      host_unlock(&p->lock);
+      break;
+    }
+    int sig = lowest_sig(avail);
+    uint64_t bit = SIGBIT(sig);
+    struct inst in;
+    if (tp & bit) {
+      sigq_take(&t->tpending, sig, &in);
+    } else if (as & bit) {
+      sigq_take(&t->assigned, sig, &in);
+      if (--p->assigned_count[sig] == 0)
+        p->assigned_bits &= ~bit;
+    } else {
+      sigq_take(&p->pending, sig, &in);
+    }
+    vsig_siginfo_t info = in.info;
+    pool_release(p, &in);
+
+    struct action *ac = &p->act[sig];
+    uintptr_t h = atomic_load_explicit(&ac->handler, memory_order_relaxed);
+    uint64_t amask = atomic_load_explicit(&ac->mask, memory_order_relaxed);
+    int flags = atomic_load_explicit(&ac->flags, memory_order_relaxed);
+    if (h == H_IGN || (h == H_DFL && dfl_discards(sig))) {
+      host_unlock(&p->lock);
+      continue;
+    }
+    if (h == H_DFL) {
+      struct after a = {0};
+      proc_terminate(p, sig, &a);
+      host_unlock(&p->lock);
+      after_run(NULL, &a);
+      return -ECANCELED;
+    }
+    if (flags & VSIG_SA_RESETHAND) {
+      vsig_sigaction_t dfl = {.sa_handler = VSIG_SIG_DFL,
+                              .sa_mask = {amask},
+                              .sa_flags = flags & ~VSIG_SA_SIGINFO};
+      action_write(p, sig, &dfl);
+    }
+    host_unlock(&p->lock);
+    (void)run_handler(t, sig, &info, h, amask, flags); /* the loop looks again */
+    ran++;
+    if (!(flags & VSIG_SA_RESTART))
+      all_restart = false;
+  }
+  if (restart)
+    *restart = all_restart;
+  return ran;
+}

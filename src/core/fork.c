@@ -1,0 +1,91 @@
+/*
+ * fork: the child gets its own default process (pid = its host pid) whose only
+ * thread is the forking one, with the actions and mask it had and nothing
+ * pending, as POSIX says of fork. Everything else of the parent is freed.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void lock_proc(struct vsig_proc *p, void *arg) {
+  (void)arg;
+  host_lock(&p->lock);
+}
+
+static void unlock_proc(struct vsig_proc *p, void *arg) {
+  (void)arg;
+  host_unlock(&p->lock);
+}
+
+static void prepare(void) {
+  reg_lock();
+  reg_each_proc(lock_proc, NULL);
+}
+
+static void parent(void) {
+  reg_each_proc(unlock_proc, NULL);
+  reg_unlock();
+}
+
+static void free_thread(struct vsig_thr *t, void *self) {
+  if (t != self)
+    free(t);
+}
+
+static void free_proc(struct vsig_proc *p, void *arg) {
+  (void)arg;
+  host_unlock(&p->lock);
+  proc_free(p);
+}
+
+static void child(void) {
+  struct vsig_thr *self = vsig__tls_self;
+  struct vsig_proc *np = NULL;
+  if (self) {
+    struct vsig_proc *op = self->proc;
+    np = proc_new(&op->attr, host_getpid());
+    if (np) {
+      np->is_default = true;
+      for (int sig = 1; sig < VSIG_NSIG; sig++) {
+        vsig_sigaction_t a;
+        action_read(op, sig, &a);
+        action_write(np, sig, &a);
+      }
+    }
+  }
+  reg_each_thread(free_thread, self);
+  reg_each_proc(free_proc, NULL);
+  reg_reset(); /* also re-initialises the registry lock we held */
+  proc_reset_default(np);
+  if (!self)
+    return;
+  if (!np || reg_add_proc(np) < 0) {
+    if (np)
+      proc_free(np);
+    proc_reset_default(NULL);
+    free(self);
+    vsig__tls_self = NULL;
+    return;
+  }
+  uint64_t mask = atomic_load(&self->mask);
+  vsig_thread_t id = self->node.key;
+  memset(self, 0, sizeof *self);
+  self->node.key = id;
+  atomic_init(&self->mask, mask);
+  self->proc = np;
+  self->host = pthread_self();
+  self->host_known = true;
+  self->state = T_READY;
+  self->state_since = ++np->clock;
+  np->threads = self;
+  np->nthreads = 1;
+  if (reg_add_thread(self) < 0) {
+    np->threads = NULL;
+    np->nthreads = 0;
+    free(self);
+    vsig__tls_self = NULL;
+  }
+}
+
+void fork_register(void) { pthread_atfork(prepare, parent, child); }

@@ -1,0 +1,60 @@
+/* Safe points: vsig_poll, and the embedder's own blocking calls. */
+#include "internal.h"
+
+int vsig_poll(void) {
+  struct vsig_thr *t = vsig__tls_self;
+  if (!t || !atomic_load_explicit(&t->attention, memory_order_relaxed))
+    return 0;
+  if (deliver_self(t, NULL) >= 0)
+    return 0;
+  return t->proc->term_sig;
+}
+
+int vsig_block_begin(int interruptible, vsig_wake_fn wake, void *arg) {
+  if (interruptible && !wake)
+    return EINVAL;
+  struct vsig_thr *t = self_thread();
+  if (!t)
+    return ENOMEM;
+  if (t->in_block)
+    return EBUSY;
+  struct vsig_proc *p = t->proc;
+  host_lock(&p->lock);
+  int rc = 0;
+  if (atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD)
+    rc = ECANCELED;
+  else if (interruptible && thread_has_deliverable(t))
+    rc = EINTR;
+  if (rc != ECANCELED) {
+    t->in_block = true;
+    if (!rc) {
+      t->wake_fn = interruptible ? wake : NULL;
+      t->wake_arg = arg;
+      t->state = interruptible ? T_INTR : T_NONINTR;
+      t->state_since = ++p->clock;
+    }
+  }
+  host_unlock(&p->lock);
+  return rc;
+}
+
+int vsig_block_end(void) {
+  struct vsig_thr *t = vsig__tls_self;
+  if (!t || !t->in_block)
+    return EINVAL;
+  struct vsig_proc *p = t->proc;
+  host_lock(&p->lock);
+  t->in_block = false;
+  t->wake_fn = NULL;
+  t->wake_arg = NULL;
+  t->state = T_READY;
+  t->state_since = ++p->clock;
+  host_unlock(&p->lock);
+  bool restart = true;
+  int n = deliver_self(t, &restart);
+  if (n < 0)
+    return ECANCELED;
+  if (n == 0)
+    return 0;
+  return restart ? VSIG_ERESTART : EINTR;
+}

@@ -1,0 +1,166 @@
+/* Virtual processes: creation, the default process, termination. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static struct vsig_proc *default_proc;
+static vsig_proc_attr_t default_attr;
+static bool default_attr_set;
+
+static _Atomic(vsig_terminate_fn) term_fn;
+static _Atomic(void *) term_arg;
+
+int vsig_proc_attr_init(vsig_proc_attr_t *attr) {
+  if (!attr)
+    return EINVAL;
+  attr->queue_max = VSIG_SIGQUEUE_MAX_DEFAULT;
+  attr->uid = host_getuid();
+  return 0;
+}
+
+static bool attr_ok(const vsig_proc_attr_t *attr) {
+  return attr->queue_max >= VSIG_POSIX_SIGQUEUE_MAX &&
+         attr->queue_max <= SIZE_MAX / sizeof(struct qentry);
+}
+
+struct vsig_proc *proc_new(const vsig_proc_attr_t *attr, vsig_pid_t pid) {
+  struct vsig_proc *p = calloc(1, sizeof *p);
+  if (!p)
+    return NULL;
+  if (pool_init(p, attr->queue_max) < 0) {
+    free(p);
+    return NULL;
+  }
+  host_lock_init(&p->lock);
+  p->pid = pid;
+  p->uid = attr->uid;
+  p->attr = *attr;
+  return p;
+}
+
+void proc_free(struct vsig_proc *p) {
+  pool_destroy(p);
+  host_lock_destroy(&p->lock);
+  free(p);
+}
+
+/* Registry lock held. */
+struct vsig_proc *proc_default(void) {
+  if (default_proc)
+    return default_proc;
+  vsig_proc_attr_t attr;
+  if (default_attr_set)
+    attr = default_attr;
+  else
+    vsig_proc_attr_init(&attr);
+  struct vsig_proc *p = proc_new(&attr, host_getpid());
+  if (!p)
+    return NULL;
+  p->is_default = true;
+  if (reg_add_proc(p) < 0) {
+    proc_free(p);
+    return NULL;
+  }
+  default_proc = p;
+  return p;
+}
+
+void proc_reset_default(struct vsig_proc *p) { default_proc = p; }
+
+int vsig_default_proc_attr(const vsig_proc_attr_t *attr) {
+  if (!attr || !attr_ok(attr))
+    return EINVAL;
+  vsig__init();
+  reg_lock();
+  int rc = default_proc ? EBUSY : 0;
+  if (!rc) {
+    default_attr = *attr;
+    default_attr_set = true;
+  }
+  reg_unlock();
+  return rc;
+}
+
+int vsig_proc_create(const vsig_proc_attr_t *attr, vsig_pid_t *pid) {
+  vsig_proc_attr_t a;
+  if (!pid)
+    return EINVAL;
+  if (attr) {
+    if (!attr_ok(attr))
+      return EINVAL;
+    a = *attr;
+  } else {
+    vsig_proc_attr_init(&a);
+  }
+  vsig__init();
+  reg_lock();
+  struct vsig_proc *p = proc_new(&a, reg_next_pid());
+  int rc = p ? reg_add_proc(p) : -ENOMEM;
+  if (rc == 0)
+    *pid = p->pid;
+  else if (p)
+    proc_free(p);
+  reg_unlock();
+  return -rc;
+}
+
+int vsig_proc_destroy(vsig_pid_t pid) {
+  vsig__init();
+  reg_lock();
+  struct vsig_proc *p = reg_find_proc(pid);
+  int rc = 0;
+  if (!p) {
+    rc = ESRCH;
+  } else {
+    host_lock(&p->lock);
+    rc = p->nthreads ? EBUSY : 0;
+    host_unlock(&p->lock);
+    if (!rc) {
+      reg_del_proc(p);
+      if (p == default_proc)
+        default_proc = NULL;
+      proc_free(p);
+    }
+  }
+  reg_unlock();
+  return rc;
+}
+
+int vsig_proc_status(vsig_pid_t pid, int *term_sig) {
+  if (!term_sig)
+    return EINVAL;
+  vsig__init();
+  reg_lock();
+  struct vsig_proc *p = reg_find_proc(pid);
+  if (p) {
+    host_lock(&p->lock);
+    *term_sig = atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD ? p->term_sig : 0;
+    host_unlock(&p->lock);
+  }
+  reg_unlock();
+  return p ? 0 : ESRCH;
+}
+
+vsig_pid_t vsig_getpid(void) {
+  struct vsig_thr *t = self_thread();
+  return t ? t->proc->pid : host_getpid();
+}
+
+void vsig_set_terminate_callback(vsig_terminate_fn fn, void *arg) {
+  atomic_store(&term_arg, arg);
+  atomic_store(&term_fn, fn);
+}
+
+/* Runs with no lock held: the callback may call vsig. */
+void after_run(struct vsig_thr *self, struct after *a) {
+  if (a->dead_sig) {
+    vsig_terminate_fn fn = atomic_load(&term_fn);
+    if (fn)
+      fn(a->dead_pid, a->dead_sig, atomic_load(&term_arg));
+    else if (a->dead_default)
+      host_die_by_signal(a->dead_sig);
+  }
+  if (a->deliver_self && self)
+    deliver_self(self, NULL);
+}

@@ -1,0 +1,62 @@
+/* sigaction and signal. */
+#include "internal.h"
+
+#define KNOWN_FLAGS                                                                       \
+  (VSIG_SA_NOCLDSTOP | VSIG_SA_NOCLDWAIT | VSIG_SA_SIGINFO | VSIG_SA_ONSTACK |            \
+   VSIG_SA_RESTART | VSIG_SA_NODEFER | VSIG_SA_RESETHAND)
+
+/* POSIX: setting SIG_IGN, or SIG_DFL for a signal whose default is to ignore
+ * it, discards pending instances whether or not they are blocked. */
+static void discard_everywhere(struct vsig_proc *p, int sig) {
+  sigq_drop_sig(p, &p->pending, sig);
+  for (struct vsig_thr *t = p->threads; t; t = t->next) {
+    sigq_drop_sig(p, &t->tpending, sig);
+    sigq_drop_sig(p, &t->assigned, sig);
+  }
+  p->assigned_count[sig] = 0;
+  p->assigned_bits &= ~SIGBIT(sig);
+}
+
+static int do_sigaction(int sig, const vsig_sigaction_t *act, vsig_sigaction_t *oact) {
+  if (!sig_valid(sig))
+    return -EINVAL;
+  if (act) {
+    if (sig == VSIG_SIGKILL || sig == VSIG_SIGSTOP)
+      return -EINVAL;
+    if ((unsigned)act->sa_flags & ~(unsigned)KNOWN_FLAGS)
+      return -EINVAL;
+  }
+  struct vsig_thr *t = self_thread();
+  if (!t)
+    return -ENOMEM;
+  struct vsig_proc *p = t->proc;
+  vsig_sigaction_t old, new;
+  if (act)
+    new = *act; /* act and oact may be the same object */
+  host_lock(&p->lock);
+  action_read(p, sig, &old);
+  if (act) {
+    action_write(p, sig, &new);
+    if (new.sa_handler == VSIG_SIG_IGN ||
+        (new.sa_handler == VSIG_SIG_DFL && sig_default(sig) == DFL_IGN))
+      discard_everywhere(p, sig);
+  }
+  host_unlock(&p->lock);
+  if (oact)
+    *oact = old;
+  return 0;
+}
+
+int vsig_sigaction(int sig, const vsig_sigaction_t *act, vsig_sigaction_t *oact) {
+  return set_errno(do_sigaction(sig, act, oact));
+}
+
+vsig_handler_t vsig_signal(int sig, vsig_handler_t handler) {
+  vsig_sigaction_t act = {.sa_handler = handler, .sa_flags = VSIG_SA_RESTART}, old;
+  int rc = do_sigaction(sig, &act, &old);
+  if (rc < 0) {
+    errno = -rc;
+    return VSIG_SIG_ERR;
+  }
+  return old.sa_handler;
+}

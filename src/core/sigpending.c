@@ -1,0 +1,17 @@
+/* sigpending: blocked signals pending on the caller's process or thread. */
+#include "internal.h"
+
+int vsig_sigpending(vsig_sigset_t *set) {
+  if (!set)
+    return set_errno(-EFAULT);
+  struct vsig_thr *t = self_thread();
+  if (!t)
+    return set_errno(-ENOMEM);
+  struct vsig_proc *p = t->proc;
+  host_lock(&p->lock);
+  uint64_t pend = atomic_load(&t->tpending.set) | atomic_load(&p->pending.set) |
+                  p->assigned_bits;
+  set->bits = pend & atomic_load(&t->mask);
+  host_unlock(&p->lock);
+  return 0;
+}

@@ -1,0 +1,17 @@
+/* sigqueue: a process-directed signal carrying a value; real-time signals
+ * take a slot of the target's pool or fail with EAGAIN. */
+#include "internal.h"
+
+int vsig_sigqueue(vsig_pid_t pid, int sig, const vsig_sigval_t value) {
+  if (sig != 0 && !sig_valid(sig))
+    return set_errno(-EINVAL);
+  if (pid <= 0)
+    return set_errno(-ESRCH);
+  struct vsig_thr *self = self_thread();
+  if (!self)
+    return set_errno(-ENOMEM);
+  vsig_siginfo_t info;
+  info_init(&info, sig, VSIG_SI_QUEUE, self);
+  info.si_value = value;
+  return set_errno(send_to_pid(pid, sig, &info, true, self));
+}

@@ -1,0 +1,30 @@
+/* sigsuspend and pause: wait until a handler has run. */
+#include "internal.h"
+
+int vsig_sigsuspend(const vsig_sigset_t *mask) {
+  if (!mask)
+    return set_errno(-EFAULT);
+  struct vsig_thr *t = self_thread();
+  if (!t)
+    return set_errno(-ENOMEM);
+  struct vsig_proc *p = t->proc;
+  uint64_t old = atomic_load_explicit(&t->mask, memory_order_relaxed);
+  struct after a = {0};
+  host_lock(&p->lock);
+  mask_set_locked(t, mask->bits, &a);
+  host_unlock(&p->lock);
+  a.deliver_self = 0; /* the wait below delivers */
+  after_run(t, &a);
+  int rc = wait_for_handler(t, -1);
+  if (mask_set_self(t, old))
+    deliver_self(t, NULL);
+  return set_errno(rc < 0 ? rc : -EINTR);
+}
+
+int vsig_pause(void) {
+  struct vsig_thr *t = self_thread();
+  if (!t)
+    return set_errno(-ENOMEM);
+  int rc = wait_for_handler(t, -1);
+  return set_errno(rc < 0 ? rc : -EINTR);
+}

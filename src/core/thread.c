@@ -1,0 +1,294 @@
+/* vsig threads: attaching host threads, creating them, detaching at exit. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+_Thread_local struct vsig_thr *vsig__tls_self;
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static pthread_key_t exit_key;
+
+void thread_detach_self(struct vsig_thr *t);
+void fork_register(void);
+
+static void on_host_thread_exit(void *arg) {
+  struct vsig_thr *t = arg;
+  vsig__tls_self = t;
+  thread_detach_self(t);
+}
+
+static void init(void) {
+  pthread_key_create(&exit_key, on_host_thread_exit);
+  fork_register();
+}
+
+void vsig__init(void) { pthread_once(&init_once, init); }
+
+static void bind_self(struct vsig_thr *t) {
+  vsig__tls_self = t;
+  pthread_setspecific(exit_key, t);
+}
+
+/* Registry lock held. The thread starts ready with the given mask. */
+static int thread_new(struct vsig_proc *p, int priority, uint64_t mask, bool allow_dead,
+                      struct vsig_thr **out) {
+  struct vsig_thr *t = calloc(1, sizeof *t);
+  if (!t)
+    return -ENOMEM;
+  t->node.key = reg_next_thread_id();
+  t->priority = priority;
+  atomic_init(&t->mask, mask & ~UNBLOCKABLE);
+  if (reg_add_thread(t) < 0) {
+    free(t);
+    return -ENOMEM;
+  }
+  host_lock(&p->lock);
+  if (!allow_dead && atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD) {
+    host_unlock(&p->lock);
+    reg_del_thread(t);
+    free(t);
+    return -ESRCH;
+  }
+  t->proc = p;
+  t->state = T_READY;
+  t->state_since = ++p->clock;
+  struct vsig_thr **pp = &p->threads;
+  while (*pp)
+    pp = &(*pp)->next;
+  *pp = t;
+  p->nthreads++;
+  thread_recompute_attention(t);
+  host_unlock(&p->lock);
+  *out = t;
+  return 0;
+}
+
+struct vsig_thr *vsig__self_slow(void) {
+  vsig__init();
+  reg_lock();
+  struct vsig_proc *p = proc_default();
+  struct vsig_thr *t = NULL;
+  if (p && thread_new(p, 0, 0, true, &t) == 0) {
+    t->host = pthread_self();
+    t->host_known = true;
+  }
+  reg_unlock();
+  if (t)
+    bind_self(t);
+  return t;
+}
+
+int vsig_thread_attach(vsig_pid_t pid, int priority) {
+  vsig__init();
+  if (vsig__tls_self)
+    return EBUSY;
+  reg_lock();
+  struct vsig_proc *p = reg_find_proc(pid);
+  struct vsig_thr *t = NULL;
+  int rc = p ? thread_new(p, priority, 0, false, &t) : -ESRCH;
+  if (rc == 0) {
+    t->host = pthread_self();
+    t->host_known = true;
+  }
+  reg_unlock();
+  if (rc)
+    return -rc;
+  bind_self(t);
+  /* Signals left pending on the process are for the first thread that has
+   * them unblocked: this one. */
+  if (atomic_load_explicit(&t->attention, memory_order_relaxed))
+    deliver_self(t, NULL);
+  return 0;
+}
+
+/* Unlink t from its process; whatever process-directed signals it held go to
+ * another thread or back to the process. */
+static void thread_remove(struct vsig_thr *t) {
+  struct after a = {0};
+  reg_lock();
+  struct vsig_proc *p = t->proc;
+  host_lock(&p->lock);
+  reg_del_thread(t);
+  struct vsig_thr **pp = &p->threads;
+  while (*pp != t)
+    pp = &(*pp)->next;
+  *pp = t->next;
+  p->nthreads--;
+  sigq_drop_all(p, &t->tpending);
+  uint64_t as = atomic_load(&t->assigned.set);
+  atomic_store(&t->mask, ALL_SIGNALS & ~UNBLOCKABLE); /* t takes nothing more */
+  while (as) {
+    int sig = lowest_sig(as);
+    as &= ~SIGBIT(sig);
+    struct inst in;
+    while (sigq_take(&t->assigned, sig, &in)) {
+      sigq_put(&p->pending, sig, &in);
+      if (--p->assigned_count[sig] == 0)
+        p->assigned_bits &= ~SIGBIT(sig);
+    }
+    proc_distribute(p, sig, NULL, &a);
+  }
+  host_unlock(&p->lock);
+  reg_unlock();
+  after_run(NULL, &a);
+  free(t);
+}
+
+void thread_detach_self(struct vsig_thr *t) {
+  vsig__tls_self = NULL;
+  pthread_setspecific(exit_key, NULL);
+  thread_remove(t);
+}
+
+int vsig_thread_detach(void) {
+  struct vsig_thr *t = vsig__tls_self;
+  if (!t)
+    return EINVAL;
+  if (t->in_block)
+    return EBUSY;
+  thread_detach_self(t);
+  return 0;
+}
+
+struct start_ctx {
+  struct vsig_thr *t;
+  void *(*start)(void *);
+  void *arg;
+};
+
+static void note_host(vsig_thread_t id, pthread_t host) {
+  reg_lock();
+  struct vsig_thr *t = reg_find_thread(id);
+  if (t) {
+    t->host = host;
+    t->host_known = true;
+  }
+  reg_unlock();
+}
+
+static void *trampoline(void *arg) {
+  struct start_ctx c = *(struct start_ctx *)arg;
+  free(arg);
+  note_host(c.t->node.key, pthread_self());
+  bind_self(c.t);
+  if (atomic_load_explicit(&c.t->attention, memory_order_relaxed))
+    deliver_self(c.t, NULL);
+  return c.start(c.arg);
+}
+
+static int create(pthread_t *host, vsig_thread_t *thread, struct vsig_proc *p, int priority,
+                  uint64_t mask, const pthread_attr_t *attr, void *(*start)(void *),
+                  void *arg) {
+  struct start_ctx *c = malloc(sizeof *c);
+  if (!c)
+    return ENOMEM;
+  struct vsig_thr *t;
+  reg_lock();
+  int rc = thread_new(p, priority, mask, false, &t);
+  reg_unlock();
+  if (rc) {
+    free(c);
+    return -rc;
+  }
+  vsig_thread_t id = t->node.key;
+  *c = (struct start_ctx){t, start, arg};
+  pthread_t h;
+  rc = pthread_create(&h, attr, trampoline, c);
+  if (rc) {
+    free(c);
+    thread_remove(t);
+    return rc;
+  }
+  /* The new thread may already have run and exited: touch it only by id. */
+  note_host(id, h);
+  if (host)
+    *host = h;
+  if (thread)
+    *thread = id;
+  return 0;
+}
+
+int vsig_thread_create(pthread_t *host, vsig_thread_t *thread, vsig_pid_t pid, int priority,
+                       void *(*start)(void *), void *arg) {
+  if (!start)
+    return EINVAL;
+  vsig__init();
+  struct vsig_thr *self = vsig__tls_self;
+  reg_lock();
+  struct vsig_proc *p = reg_find_proc(pid);
+  reg_unlock();
+  if (!p)
+    return ESRCH;
+  uint64_t mask = self && self->proc == p ? atomic_load(&self->mask) : 0;
+  /* p stays valid: a process with a thread attached (or about to be) is only
+   * destroyed by its creator, which is us. */
+  return create(host, thread, p, priority, mask, NULL, start, arg);
+}
+
+int vsig_pthread_create(pthread_t *host, const pthread_attr_t *attr, void *(*start)(void *),
+                        void *arg) {
+  if (!start || !host)
+    return EINVAL;
+  struct vsig_thr *self = self_thread();
+  if (!self)
+    return EAGAIN;
+  return create(host, NULL, self->proc, self->priority, atomic_load(&self->mask), attr, start,
+                arg);
+}
+
+vsig_thread_t vsig_thread_self(void) {
+  struct vsig_thr *t = self_thread();
+  return t ? t->node.key : 0;
+}
+
+struct host_match {
+  pthread_t host;
+  vsig_thread_t id;
+};
+
+static void match_host(struct vsig_thr *t, void *arg) {
+  struct host_match *m = arg;
+  if (!m->id && t->host_known && pthread_equal(t->host, m->host))
+    m->id = t->node.key;
+}
+
+int vsig_thread_from_host(pthread_t host, vsig_thread_t *thread) {
+  if (!thread)
+    return EINVAL;
+  vsig__init();
+  struct host_match m = {host, 0};
+  reg_lock();
+  reg_each_thread(match_host, &m);
+  reg_unlock();
+  if (!m.id)
+    return ESRCH;
+  *thread = m.id;
+  return 0;
+}
+
+static int with_thread(vsig_thread_t id, int *prio, bool set) {
+  vsig__init();
+  reg_lock();
+  struct vsig_thr *t = reg_find_thread(id);
+  if (t) {
+    host_lock(&t->proc->lock);
+    if (set)
+      t->priority = *prio;
+    else
+      *prio = t->priority;
+    host_unlock(&t->proc->lock);
+  }
+  reg_unlock();
+  return t ? 0 : ESRCH;
+}
+
+int vsig_thread_setpriority(vsig_thread_t thread, int priority) {
+  return with_thread(thread, &priority, true);
+}
+
+int vsig_thread_getpriority(vsig_thread_t thread, int *priority) {
+  if (!priority)
+    return EINVAL;
+  return with_thread(thread, priority, false);
+}

@@ -1,0 +1,46 @@
+/*
+ * The host layer: everything vsig needs from the system it runs on. A port to
+ * an RTOS, or a simulation, replaces the one folder that implements this file.
+ * Every function here returns 0 or a positive error number.
+ */
+#ifndef VSIG_HOST_H
+#define VSIG_HOST_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+/* A mutex for short critical sections; never held while a handler runs. */
+typedef pthread_mutex_t host_lock_t;
+void host_lock_init(host_lock_t *l);
+void host_lock_destroy(host_lock_t *l);
+void host_lock(host_lock_t *l);
+void host_unlock(host_lock_t *l);
+
+/*
+ * A wake-up channel owned by one waiting thread. The waiter takes a token with
+ * host_event_prepare while it still holds the lock that protects its condition,
+ * then waits on that token: a host_event_signal made after the prepare is never
+ * lost, so checking and sleeping are one step.
+ */
+typedef struct host_event {
+  _Atomic uint32_t seq;
+  _Atomic uint32_t sleeping;
+} host_event_t;
+
+uint32_t host_event_prepare(host_event_t *ev);
+/* Returns 0 when signalled (or spuriously), ETIMEDOUT at the deadline.
+ * deadline_ns is on host_now_ns's clock; a negative one means forever. */
+int host_event_wait(host_event_t *ev, uint32_t token, int64_t deadline_ns);
+void host_event_signal(host_event_t *ev);
+
+/* Monotonic nanoseconds. */
+int64_t host_now_ns(void);
+
+int host_getpid(void);
+unsigned int host_getuid(void);
+
+/* End the host process as if killed by sig (falls back to _exit(128 + sig)). */
+_Noreturn void host_die_by_signal(int sig);
+
+#endif

@@ -1,0 +1,94 @@
+/* Linux host layer: futex wake-ups, CLOCK_MONOTONIC, native termination. */
+#include "../host.h"
+
+#include <errno.h>
+#include <linux/futex.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+void host_lock_init(host_lock_t *l) { pthread_mutex_init(l, NULL); }
+void host_lock_destroy(host_lock_t *l) { pthread_mutex_destroy(l); }
+void host_lock(host_lock_t *l) { pthread_mutex_lock(l); }
+void host_unlock(host_lock_t *l) { pthread_mutex_unlock(l); }
+
+/* A waiter spins this many rounds before sleeping: a sender on the other core
+ * usually answers within that time, and a futex sleep plus wake costs several
+ * microseconds. */
+enum { SPIN_ROUNDS = 2000 };
+
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}
+
+uint32_t host_event_prepare(host_event_t *ev) {
+  return atomic_load_explicit(&ev->seq, memory_order_acquire);
+}
+
+int host_event_wait(host_event_t *ev, uint32_t token, int64_t deadline_ns) {
+  for (int i = 0; i < SPIN_ROUNDS; i++) {
+    if (atomic_load_explicit(&ev->seq, memory_order_acquire) != token)
+      return 0;
+    cpu_relax();
+  }
+  struct timespec ts, *tsp = NULL;
+  if (deadline_ns >= 0) {
+    if (host_now_ns() >= deadline_ns)
+      return ETIMEDOUT;
+    ts.tv_sec = deadline_ns / 1000000000;
+    ts.tv_nsec = deadline_ns % 1000000000;
+    tsp = &ts;
+  }
+  /* The sleeping flag and seq form a Dekker pair with host_event_signal:
+   * either the signaller sees the flag and wakes us, or we see its seq. */
+  atomic_store(&ev->sleeping, 1);
+  int rc = 0;
+  if (atomic_load(&ev->seq) == token) {
+    long r = syscall(SYS_futex, &ev->seq, FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, token,
+                     tsp, NULL, FUTEX_BITSET_MATCH_ANY);
+    if (r != 0 && errno == ETIMEDOUT)
+      rc = ETIMEDOUT;
+  }
+  atomic_store(&ev->sleeping, 0);
+  return rc;
+}
+
+void host_event_signal(host_event_t *ev) {
+  atomic_fetch_add(&ev->seq, 1);
+  if (atomic_load(&ev->sleeping))
+    syscall(SYS_futex, &ev->seq, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, NULL, NULL, 0);
+}
+
+int64_t host_now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int host_getpid(void) { return (int)getpid(); }
+unsigned int host_getuid(void) { return (unsigned int)getuid(); }
+
+/* The kernel's own sigaction layout, for signals glibc keeps for itself
+ * (32 and 33), which its sigaction() refuses to touch. */
+struct ksigaction {
+  void (*handler)(int);
+  unsigned long flags;
+  void (*restorer)(void);
+  uint64_t mask;
+};
+
+_Noreturn void host_die_by_signal(int sig) {
+  struct ksigaction ka = {SIG_DFL, 0, NULL, 0};
+  syscall(SYS_rt_sigaction, sig, &ka, NULL, sizeof(uint64_t));
+  uint64_t unblock = 1ull << (sig - 1);
+  syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &unblock, NULL, sizeof(uint64_t));
+  syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), sig);
+  /* A signal whose native default does not terminate (a stop signal, say). */
+  _exit(128 + sig);
+}
