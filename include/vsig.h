@@ -334,6 +334,14 @@ VSIG_API vsig_thread_t vsig_thread_self(void);
 VSIG_API int vsig_thread_from_host(pthread_t host, vsig_thread_t *thread);
 VSIG_API int vsig_thread_setpriority(vsig_thread_t thread, int priority); /* ESRCH */
 VSIG_API int vsig_thread_getpriority(vsig_thread_t thread, int *priority); /* ESRCH */
+/* What a thread is doing, as the delivery algorithm sees it. */
+enum {
+  VSIG_THREAD_READY = 0,           /* running, or between vsig blocking calls */
+  VSIG_THREAD_SIGWAIT = 1,         /* in sigwait, sigwaitinfo or sigtimedwait */
+  VSIG_THREAD_INTERRUPTIBLE = 2,   /* in pause, sigsuspend, a sleep, or an embedder call */
+  VSIG_THREAD_NONINTERRUPTIBLE = 3 /* in an embedder call marked non-interruptible */
+};
+VSIG_API int vsig_thread_getstate(vsig_thread_t thread, int *state); /* ESRCH */
 /* pthread_kill on a host thread, for vsig/posix.h. */
 VSIG_API int vsig_pthread_kill_host(pthread_t host, int sig);
 

@@ -267,6 +267,25 @@ int vsig_thread_from_host(pthread_t host, vsig_thread_t *thread) {
   return 0;
 }
 
+int vsig_thread_getstate(vsig_thread_t thread, int *state) {
+  if (!state)
+    return EINVAL;
+  vsig__init();
+  reg_lock();
+  struct vsig_thr *t = reg_find_thread(thread);
+  if (t) {
+    host_lock(&t->proc->lock);
+    static const int map[] = {[T_READY] = VSIG_THREAD_READY,
+                              [T_SIGWAIT] = VSIG_THREAD_SIGWAIT,
+                              [T_INTR] = VSIG_THREAD_INTERRUPTIBLE,
+                              [T_NONINTR] = VSIG_THREAD_NONINTERRUPTIBLE};
+    *state = map[t->state];
+    host_unlock(&t->proc->lock);
+  }
+  reg_unlock();
+  return t ? 0 : ESRCH;
+}
+
 static int with_thread(vsig_thread_t id, int *prio, bool set) {
   vsig__init();
   reg_lock();
