@@ -1,8 +1,8 @@
 /*
  * Generation and delivery: which thread gets a signal, and running handlers.
  *
- * A process-directed signal is first put in the process's pending queue, then
- * proc_distribute hands each instance on by the RTEMS algorithm:
+ * A process-directed signal is put in the process's pending queue; then
+ * proc_distribute picks a recipient for each instance by the RTEMS algorithm:
  *   1. ignored: discarded at generation (proc_send);
  *   2. the sending thread, if it is in the process and has it unblocked;
  *   3. the highest-priority thread in the sigwait family waiting for it;
@@ -10,9 +10,13 @@
  *      in an interruptible call before blocked in a non-interruptible one;
  *   5. otherwise it stays pending, for the first thread to unblock or wait.
  * Ties (same priority, same state) go to the thread that entered its state first.
- * An instance given to a thread in step 2 or 4 is "assigned" to it; if that
- * thread blocks the signal before taking it, the instance goes back and is
- * handed on again, so nothing is stranded and nothing is delivered twice.
+ *
+ * A waiter (step 3) is handed the oldest instance at once. A thread chosen in
+ * step 2 or 4 gets a claim: the promise of one instance, which it takes (again
+ * the oldest) at its next safe point. Instances never leave the process queue
+ * before they are taken, so every taker gets the oldest one and real-time
+ * signals keep their FIFO order across threads. A thread that blocks a signal
+ * it holds claims on gives them back, and they are handed on again.
  */
 #include "internal.h"
 
@@ -101,12 +105,50 @@ void info_init(vsig_siginfo_t *info, int sig, int code, struct vsig_thr *sender)
 static uint64_t load_mask(struct vsig_thr *t) { return atomic_load(&t->mask); }
 
 static uint64_t pending_for(struct vsig_thr *t) {
-  return atomic_load(&t->tpending.set) | atomic_load(&t->assigned.set) |
-         atomic_load(&t->proc->pending.set);
+  return atomic_load(&t->tpending.set) | atomic_load(&t->proc->pending.set);
 }
 
-bool thread_has_deliverable(struct vsig_thr *t) {
-  return (pending_for(t) & ~atomic_load_explicit(&t->mask, memory_order_relaxed)) != 0;
+static uint32_t unclaimed(struct vsig_proc *p, int sig) {
+  return p->pending.count[sig] - p->claimed[sig];
+}
+
+uint64_t thread_takeable(struct vsig_thr *t, uint64_t mask) {
+  struct vsig_proc *p = t->proc;
+  uint64_t out = atomic_load_explicit(&t->tpending.set, memory_order_relaxed) & ~mask;
+  uint64_t pp = atomic_load_explicit(&p->pending.set, memory_order_relaxed) & ~mask & ~out;
+  while (pp) {
+    int sig = lowest_sig(pp);
+    pp &= ~SIGBIT(sig);
+    if (t->claims[sig] || unclaimed(p, sig))
+      out |= SIGBIT(sig);
+  }
+  return out;
+}
+
+static void claims_dec(struct vsig_thr *t, int sig, uint32_t n) {
+  struct vsig_proc *p = t->proc;
+  t->claims[sig] -= n;
+  p->claimed[sig] -= n;
+  if (!t->claims[sig])
+    atomic_store(&t->claimed_set, atomic_load(&t->claimed_set) & ~SIGBIT(sig));
+}
+
+bool thread_take(struct vsig_thr *t, int sig, vsig_siginfo_t *info) {
+  struct vsig_proc *p = t->proc;
+  struct inst in;
+  if (sigq_take(&t->tpending, sig, &in)) {
+    /* thread-directed first */
+  } else if (t->claims[sig] || unclaimed(p, sig)) {
+    if (!sigq_take(&p->pending, sig, &in))
+      return false;
+    if (t->claims[sig])
+      claims_dec(t, sig, 1);
+  } else {
+    return false;
+  }
+  *info = in.info;
+  pool_release(p, &in);
+  return true;
 }
 
 static int state_rank(enum thr_state s) {
@@ -175,25 +217,21 @@ void thread_notify(struct vsig_thr *t) {
 
 void thread_recompute_attention(struct vsig_thr *t) {
   int a = atomic_load_explicit(&t->proc->state, memory_order_relaxed) == P_DEAD ||
-          thread_has_deliverable(t);
+          thread_takeable(t, atomic_load_explicit(&t->mask, memory_order_relaxed)) != 0;
   atomic_store_explicit(&t->attention, a, memory_order_release);
 }
 
-/* Give every assigned instance of sig back to the process queue. */
-static void give_back(struct vsig_thr *t, int sig) {
-  struct vsig_proc *p = t->proc;
-  struct inst in;
-  while (sigq_take(&t->assigned, sig, &in)) {
-    sigq_put(&p->pending, sig, &in);
-    if (--p->assigned_count[sig] == 0)
-      p->assigned_bits &= ~SIGBIT(sig);
+void thread_unclaim(struct vsig_thr *t, int sig, struct after *a) {
+  if (t->claims[sig]) {
+    claims_dec(t, sig, t->claims[sig]);
+    proc_distribute(t->proc, sig, t, a);
   }
 }
 
 void proc_distribute(struct vsig_proc *p, int sig, struct vsig_thr *self, struct after *a) {
   const uint64_t bit = SIGBIT(sig);
   struct inst in;
-  while (atomic_load(&p->pending.set) & bit) {
+  while (unclaimed(p, sig) > 0) {
     if (atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD)
       return;
     struct vsig_thr *t = NULL;
@@ -221,13 +259,12 @@ void proc_distribute(struct vsig_proc *p, int sig, struct vsig_thr *self, struct
       proc_terminate(p, sig, a);
       return;
     }
-    sigq_take(&p->pending, sig, &in);
-    sigq_put(&t->assigned, sig, &in);
-    if (p->assigned_count[sig]++ == 0)
-      p->assigned_bits |= bit;
+    t->claims[sig]++;
+    p->claimed[sig]++;
+    atomic_store(&t->claimed_set, atomic_load(&t->claimed_set) | bit);
     if (load_mask(t) & bit) {
-      /* t blocked it after we chose it (it did not see the assignment). */
-      give_back(t, sig);
+      /* t blocked it after we chose it, and may not have seen the claim. */
+      claims_dec(t, sig, t->claims[sig]);
       continue;
     }
     if (t == self) {
@@ -245,19 +282,17 @@ int proc_send(struct vsig_proc *p, int sig, const vsig_siginfo_t *info, bool que
     return 0; /* a zombie accepts and drops signals */
   if (handler_of(p, sig) == H_IGN)
     return 0;
-  const uint64_t bit = SIGBIT(sig);
   struct inst in = {0};
   if (sig_is_rt(sig)) {
     int rc = pool_reserve(p, &in, queued);
     if (rc)
       return rc;
-  } else if ((atomic_load_explicit(&p->pending.set, memory_order_relaxed) & bit) ||
-             (p->assigned_bits & bit)) {
+  } else if (atomic_load_explicit(&p->pending.set, memory_order_relaxed) & SIGBIT(sig)) {
     return 0; /* a standard signal has one pending instance */
   }
-  in.seq = ++p->inst_seq;
   in.info = *info;
-  sigq_put(&p->pending, sig, &in);
+  if (!sigq_put(&p->pending, sig, &in))
+    return 0;
   proc_distribute(p, sig, self, a);
   return 0;
 }
@@ -279,13 +314,13 @@ int thread_send(struct vsig_thr *t, int sig, const vsig_siginfo_t *info, bool qu
   } else if (atomic_load_explicit(&t->tpending.set, memory_order_relaxed) & bit) {
     return 0;
   }
-  in.seq = ++p->inst_seq;
   in.info = *info;
   if (t->state == T_SIGWAIT && (t->waitset & bit)) {
     handoff(t, sig, &in);
     return 0;
   }
-  sigq_put(&t->tpending, sig, &in);
+  if (!sigq_put(&t->tpending, sig, &in))
+    return 0;
   if (load_mask(t) & bit)
     return 0; /* blocked: stays pending on the thread */
   if (h == H_DFL) {
@@ -310,9 +345,11 @@ void proc_terminate(struct vsig_proc *p, int sig, struct after *a) {
   atomic_store(&p->state, P_DEAD);
   p->term_sig = sig;
   sigq_drop_all(p, &p->pending);
+  memset(p->claimed, 0, sizeof p->claimed);
   for (struct vsig_thr *t = p->threads; t; t = t->next) {
     sigq_drop_all(p, &t->tpending);
-    sigq_drop_all(p, &t->assigned);
+    memset(t->claims, 0, sizeof t->claims);
+    atomic_store(&t->claimed_set, 0);
     atomic_store_explicit(&t->attention, 1, memory_order_release);
     if (t->state == T_INTR || t->state == T_SIGWAIT) {
       host_event_signal(&t->ev);
@@ -320,8 +357,6 @@ void proc_terminate(struct vsig_proc *p, int sig, struct after *a) {
         t->wake_fn(t->wake_arg);
     }
   }
-  memset(p->assigned_count, 0, sizeof p->assigned_count);
-  p->assigned_bits = 0;
   a->dead_pid = p->pid;
   a->dead_sig = sig;
   a->dead_default = p->is_default;
@@ -329,20 +364,19 @@ void proc_terminate(struct vsig_proc *p, int sig, struct after *a) {
 
 /* ---- masks ------------------------------------------------------------------ */
 
-static void retarget_blocked(struct vsig_thr *t, uint64_t blocked, struct after *a) {
-  uint64_t b = atomic_load(&t->assigned.set) & blocked;
+static void unclaim_blocked(struct vsig_thr *t, uint64_t blocked, struct after *a) {
+  uint64_t b = atomic_load(&t->claimed_set) & blocked;
   while (b) {
     int sig = lowest_sig(b);
     b &= ~SIGBIT(sig);
-    give_back(t, sig);
-    proc_distribute(t->proc, sig, t, a);
+    thread_unclaim(t, sig, a);
   }
 }
 
 void mask_set_locked(struct vsig_thr *t, uint64_t mask, struct after *a) {
   mask &= ~UNBLOCKABLE;
   atomic_store(&t->mask, mask);
-  retarget_blocked(t, mask, a);
+  unclaim_blocked(t, mask, a);
   thread_recompute_attention(t);
   if (atomic_load_explicit(&t->attention, memory_order_relaxed))
     a->deliver_self = 1;
@@ -355,10 +389,10 @@ bool mask_set_self(struct vsig_thr *t, uint64_t mask) {
     return false;
   atomic_store(&t->mask, mask); /* seq_cst: pairs with the sender's reload */
   uint64_t blocked = mask & ~old;
-  if (blocked && (atomic_load(&t->assigned.set) & blocked)) {
+  if (blocked && (atomic_load(&t->claimed_set) & blocked)) {
     struct after a = {0};
     host_lock(&t->proc->lock);
-    retarget_blocked(t, blocked, &a);
+    unclaim_blocked(t, blocked, &a);
     host_unlock(&t->proc->lock);
     a.deliver_self = 0;
     after_run(t, &a);
@@ -396,30 +430,15 @@ int deliver_self(struct vsig_thr *t, bool *restart) {
       host_unlock(&p->lock);
       return -ECANCELED;
     }
-    uint64_t mask = atomic_load_explicit(&t->mask, memory_order_relaxed);
-    uint64_t tp = atomic_load_explicit(&t->tpending.set, memory_order_relaxed);
-    uint64_t as = atomic_load_explicit(&t->assigned.set, memory_order_relaxed);
-    uint64_t pp = atomic_load_explicit(&p->pending.set, memory_order_relaxed);
-    uint64_t avail = (tp | as | pp) & ~mask;
+    uint64_t avail = thread_takeable(t, atomic_load_explicit(&t->mask, memory_order_relaxed));
     if (!avail) {
       atomic_store_explicit(&t->attention, 0, memory_order_relaxed);
       host_unlock(&p->lock);
       break;
     }
     int sig = lowest_sig(avail);
-    uint64_t bit = SIGBIT(sig);
-    struct inst in;
-    if (tp & bit) {
-      sigq_take(&t->tpending, sig, &in);
-    } else if (as & bit) {
-      sigq_take(&t->assigned, sig, &in);
-      if (--p->assigned_count[sig] == 0)
-        p->assigned_bits &= ~bit;
-    } else {
-      sigq_take(&p->pending, sig, &in);
-    }
-    vsig_siginfo_t info = in.info;
-    pool_release(p, &in);
+    vsig_siginfo_t info;
+    thread_take(t, sig, &info);
 
     struct action *ac = &p->act[sig];
     uintptr_t h = atomic_load_explicit(&ac->handler, memory_order_relaxed);

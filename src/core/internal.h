@@ -46,7 +46,6 @@ static inline bool dfl_discards(int sig) { return sig_default(sig) >= DFL_IGN; }
 /* A queued instance: one pool slot. */
 struct qentry {
   struct qentry *next;
-  uint64_t seq; /* generation order within the process */
   vsig_siginfo_t info;
 };
 
@@ -54,18 +53,17 @@ struct qentry {
  * unqueued instance. */
 struct inst {
   struct qentry *e;
-  uint64_t seq;
   vsig_siginfo_t info;
 };
 
-/* Pending signals of a process, of a thread, or assigned to a thread. Real-time
- * signals queue in FIFO order; a standard signal (or a real-time one sent by kill
- * when the pool is empty) has one unqueued slot. */
+/* Pending signals of a process or of a thread. Real-time signals queue in FIFO
+ * order; a standard signal (or a real-time one sent by kill when the pool is
+ * empty) has one unqueued slot, which comes after the queued instances. */
 struct sigq {
-  _Atomic uint64_t set;   /* signals with at least one instance here */
-  uint64_t unq;           /* signals whose unqueued slot is used */
+  _Atomic uint64_t set; /* signals with at least one instance here */
+  uint64_t unq;         /* signals whose unqueued slot is used */
+  uint32_t count[VSIG_NSIG];
   struct qentry *head[VSIG_NSIG], *tail[VSIG_NSIG];
-  uint64_t unq_seq[VSIG_NSIG];
   vsig_siginfo_t unq_info[VSIG_NSIG];
 };
 
@@ -98,14 +96,16 @@ struct vsig_proc {
   _Atomic uint32_t act_seq;
   struct action act[VSIG_NSIG];
 
-  struct sigq pending;                 /* process-directed, not yet given to a thread */
-  uint32_t assigned_count[VSIG_NSIG];  /* instances given to threads, not yet taken */
-  uint64_t assigned_bits;              /* signals with assigned_count > 0 */
+  /* Process-directed instances stay here until a thread takes one, always the
+   * oldest of its signal. claimed[sig] of them are promised to particular
+   * threads (the sum of their claims); the rest are free for the first thread
+   * that unblocks or waits. claimed[sig] <= pending.count[sig] always. */
+  struct sigq pending;
+  uint32_t claimed[VSIG_NSIG];
 
   struct vsig_thr *threads; /* attach order */
   size_t nthreads;
   uint64_t clock; /* orders state changes: "waited longest" */
-  uint64_t inst_seq;
 
   struct qentry *pool;
   struct qentry *pool_free;
@@ -130,8 +130,9 @@ struct vsig_thr {
   _Atomic uint64_t mask; /* written only by the thread itself */
   _Atomic int attention; /* something may be deliverable, or the process died */
 
-  struct sigq tpending; /* thread-directed */
-  struct sigq assigned; /* process-directed, chosen for this thread */
+  struct sigq tpending;           /* thread-directed */
+  uint32_t claims[VSIG_NSIG];     /* process-directed instances promised to us */
+  _Atomic uint64_t claimed_set;   /* signals with claims > 0 */
 
   int priority;
   enum thr_state state;
@@ -176,7 +177,7 @@ uint64_t reg_next_thread_id(void);
 vsig_pid_t reg_next_pid(void);
 
 /* Queues (queue.c). Process lock held. */
-void sigq_put(struct sigq *q, int sig, struct inst *in);       /* in seq order */
+bool sigq_put(struct sigq *q, int sig, struct inst *in); /* false: merged */
 bool sigq_take(struct sigq *q, int sig, struct inst *out);
 void sigq_drop_sig(struct vsig_proc *p, struct sigq *q, int sig); /* discard all of sig */
 void sigq_drop_all(struct vsig_proc *p, struct sigq *q);
@@ -222,7 +223,12 @@ int deliver_self(struct vsig_thr *t, bool *restart);
  * signal deliverable. */
 bool run_handler(struct vsig_thr *t, int sig, vsig_siginfo_t *info, uintptr_t handler,
                  uint64_t amask, int flags);
-bool thread_has_deliverable(struct vsig_thr *t);
+/* Signals t may take now, given mask (process lock held). */
+uint64_t thread_takeable(struct vsig_thr *t, uint64_t mask);
+/* Take the instance of sig that t may take (oldest first); process lock held. */
+bool thread_take(struct vsig_thr *t, int sig, vsig_siginfo_t *info);
+/* Forget t's claims on sig, and hand those instances on again. */
+void thread_unclaim(struct vsig_thr *t, int sig, struct after *a);
 
 /* Lookup and send (send.c): -ESRCH for an unknown target. */
 int send_to_pid(vsig_pid_t pid, int sig, const vsig_siginfo_t *info, bool queued,

@@ -23,7 +23,8 @@ int vsig_block_begin(int interruptible, vsig_wake_fn wake, void *arg) {
   int rc = 0;
   if (atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD)
     rc = ECANCELED;
-  else if (interruptible && thread_has_deliverable(t))
+  else if (interruptible &&
+           thread_takeable(t, atomic_load_explicit(&t->mask, memory_order_relaxed)))
     rc = EINTR;
   if (rc != ECANCELED) {
     t->in_block = true;

@@ -10,34 +10,25 @@ static void publish(struct sigq *q, int sig, bool present) {
   atomic_store(&q->set, s); /* seq_cst: see internal.h */
 }
 
-/* Instances are kept in generation order: an instance handed back by a thread
- * (sigq_put with an old seq) goes before younger ones, so FIFO order holds even
- * when a signal travels between threads. The unqueued slot always comes last. */
-void sigq_put(struct sigq *q, int sig, struct inst *in) {
+bool sigq_put(struct sigq *q, int sig, struct inst *in) {
   if (!in->e) {
     if (q->unq & SIGBIT(sig))
-      return; /* merges with the instance already there */
+      return false; /* merges with the unqueued instance already there */
     q->unq |= SIGBIT(sig);
-    q->unq_seq[sig] = in->seq;
     q->unq_info[sig] = in->info;
   } else {
     struct qentry *e = in->e;
-    e->seq = in->seq;
     e->info = in->info;
-    struct qentry **pp;
-    if (!q->tail[sig] || q->tail[sig]->seq < e->seq) {
-      pp = q->tail[sig] ? &q->tail[sig]->next : &q->head[sig];
-    } else {
-      pp = &q->head[sig];
-      while ((*pp)->seq < e->seq)
-        pp = &(*pp)->next;
-    }
-    e->next = *pp;
-    *pp = e;
-    if (!e->next)
-      q->tail[sig] = e;
+    e->next = NULL;
+    if (q->tail[sig])
+      q->tail[sig]->next = e;
+    else
+      q->head[sig] = e;
+    q->tail[sig] = e;
   }
+  q->count[sig]++;
   publish(q, sig, true);
+  return true;
 }
 
 bool sigq_take(struct sigq *q, int sig, struct inst *out) {
@@ -47,17 +38,15 @@ bool sigq_take(struct sigq *q, int sig, struct inst *out) {
     if (!e->next)
       q->tail[sig] = NULL;
     out->e = e;
-    out->seq = e->seq;
     out->info = e->info;
   } else if (q->unq & SIGBIT(sig)) {
     q->unq &= ~SIGBIT(sig);
     out->e = NULL;
-    out->seq = q->unq_seq[sig];
     out->info = q->unq_info[sig];
   } else {
     return false;
   }
-  if (!q->head[sig] && !(q->unq & SIGBIT(sig)))
+  if (--q->count[sig] == 0)
     publish(q, sig, false);
   return true;
 }

@@ -11,10 +11,10 @@ static void discard_everywhere(struct vsig_proc *p, int sig) {
   sigq_drop_sig(p, &p->pending, sig);
   for (struct vsig_thr *t = p->threads; t; t = t->next) {
     sigq_drop_sig(p, &t->tpending, sig);
-    sigq_drop_sig(p, &t->assigned, sig);
+    t->claims[sig] = 0;
+    atomic_store(&t->claimed_set, atomic_load(&t->claimed_set) & ~SIGBIT(sig));
   }
-  p->assigned_count[sig] = 0;
-  p->assigned_bits &= ~SIGBIT(sig);
+  p->claimed[sig] = 0;
 }
 
 static int do_sigaction(int sig, const vsig_sigaction_t *act, vsig_sigaction_t *oact) {

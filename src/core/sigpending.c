@@ -9,8 +9,7 @@ int vsig_sigpending(vsig_sigset_t *set) {
     return set_errno(-ENOMEM);
   struct vsig_proc *p = t->proc;
   host_lock(&p->lock);
-  uint64_t pend = atomic_load(&t->tpending.set) | atomic_load(&p->pending.set) |
-                  p->assigned_bits;
+  uint64_t pend = atomic_load(&t->tpending.set) | atomic_load(&p->pending.set);
   set->bits = pend & atomic_load(&t->mask);
   host_unlock(&p->lock);
   return 0;

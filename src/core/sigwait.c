@@ -6,29 +6,13 @@
  */
 #include "internal.h"
 
-/* Take the lowest signal of ws pending for t; 0 if none. Process lock held. */
+/* Take the lowest signal of ws that t may take; 0 if none. Process lock held. */
 static int take_waited(struct vsig_thr *t, uint64_t ws, vsig_siginfo_t *info) {
-  struct vsig_proc *p = t->proc;
-  uint64_t tp = atomic_load_explicit(&t->tpending.set, memory_order_relaxed);
-  uint64_t as = atomic_load_explicit(&t->assigned.set, memory_order_relaxed);
-  uint64_t pp = atomic_load_explicit(&p->pending.set, memory_order_relaxed);
-  uint64_t got = (tp | as | pp) & ws;
+  uint64_t got = thread_takeable(t, ~ws);
   if (!got)
     return 0;
   int sig = lowest_sig(got);
-  uint64_t bit = SIGBIT(sig);
-  struct inst in;
-  if (tp & bit) {
-    sigq_take(&t->tpending, sig, &in);
-  } else if (as & bit) {
-    sigq_take(&t->assigned, sig, &in);
-    if (--p->assigned_count[sig] == 0)
-      p->assigned_bits &= ~bit;
-  } else {
-    sigq_take(&p->pending, sig, &in);
-  }
-  *info = in.info;
-  pool_release(p, &in);
+  thread_take(t, sig, info);
   return sig;
 }
 
@@ -52,7 +36,7 @@ static int do_wait(const vsig_sigset_t *set, vsig_siginfo_t *info, int64_t deadl
       host_unlock(&p->lock);
       goto done;
     }
-    if (thread_has_deliverable(t)) {
+    if (thread_takeable(t, atomic_load_explicit(&t->mask, memory_order_relaxed))) {
       /* A caught signal outside the set interrupts the wait. */
       host_unlock(&p->lock);
       int n = deliver_self(t, NULL);

@@ -116,18 +116,12 @@ static void thread_remove(struct vsig_thr *t) {
   *pp = t->next;
   p->nthreads--;
   sigq_drop_all(p, &t->tpending);
-  uint64_t as = atomic_load(&t->assigned.set);
   atomic_store(&t->mask, ALL_SIGNALS & ~UNBLOCKABLE); /* t takes nothing more */
-  while (as) {
-    int sig = lowest_sig(as);
-    as &= ~SIGBIT(sig);
-    struct inst in;
-    while (sigq_take(&t->assigned, sig, &in)) {
-      sigq_put(&p->pending, sig, &in);
-      if (--p->assigned_count[sig] == 0)
-        p->assigned_bits &= ~SIGBIT(sig);
-    }
-    proc_distribute(p, sig, NULL, &a);
+  uint64_t claimed = atomic_load(&t->claimed_set);
+  while (claimed) {
+    int sig = lowest_sig(claimed);
+    claimed &= ~SIGBIT(sig);
+    thread_unclaim(t, sig, &a);
   }
   host_unlock(&p->lock);
   reg_unlock();

@@ -7,8 +7,7 @@
 int wait_for_handler(struct vsig_thr *t, int64_t deadline_ns) {
   struct vsig_proc *p = t->proc;
   for (;;) {
-    if (atomic_load_explicit(&t->attention, memory_order_acquire) ||
-        thread_has_deliverable(t)) {
+    if (atomic_load_explicit(&t->attention, memory_order_acquire)) {
       int n = deliver_self(t, NULL);
       if (n)
         return n < 0 ? n : 1;
@@ -18,7 +17,8 @@ int wait_for_handler(struct vsig_thr *t, int64_t deadline_ns) {
       host_unlock(&p->lock);
       return -ECANCELED;
     }
-    if (thread_has_deliverable(t)) {
+    if (thread_takeable(t, atomic_load_explicit(&t->mask, memory_order_relaxed))) {
+      atomic_store_explicit(&t->attention, 1, memory_order_relaxed);
       host_unlock(&p->lock);
       continue;
     }
