@@ -19,6 +19,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/time.h>
 #include <time.h>
 
 #ifdef __cplusplus
@@ -96,6 +97,8 @@ enum {
 
 /* Default queue limit of a process (queued signals pending at once). */
 #define VSIG_SIGQUEUE_MAX_DEFAULT 1024
+/* Default limit of POSIX timers per process. */
+#define VSIG_TIMER_MAX_DEFAULT 4194304
 /* POSIX minimum for SIGQUEUE_MAX; vsig refuses smaller limits. */
 #define VSIG_POSIX_SIGQUEUE_MAX 32
 
@@ -290,9 +293,11 @@ VSIG_API int vsig_block_end(void);
 typedef struct vsig_proc_attr {
   size_t queue_max; /* queued signals pending at once; >= VSIG_POSIX_SIGQUEUE_MAX */
   vsig_uid_t uid;   /* reported as si_uid of signals the process sends */
+  size_t timer_max; /* POSIX timers at once (timer_create gives EAGAIN beyond) */
 } vsig_proc_attr_t;
 
-/* Fill *attr with the defaults (VSIG_SIGQUEUE_MAX_DEFAULT, the host uid). */
+/* Fill *attr with the defaults (VSIG_SIGQUEUE_MAX_DEFAULT, the host uid,
+ * VSIG_TIMER_MAX_DEFAULT). */
 VSIG_API int vsig_proc_attr_init(vsig_proc_attr_t *attr);
 /* Create a virtual process with no threads (its pool is allocated here). attr may
  * be NULL. Error number: EINVAL bad attr, ENOMEM. */
@@ -344,6 +349,85 @@ enum {
 VSIG_API int vsig_thread_getstate(vsig_thread_t thread, int *state); /* ESRCH */
 /* pthread_kill on a host thread, for vsig/posix.h. */
 VSIG_API int vsig_pthread_kill_host(pthread_t host, int sig);
+
+/* ---- the clock -------------------------------------------------------------------- */
+/* Every vsig deadline (timers, sigtimedwait, the sleeps) is on one monotonic
+ * clock: the host's by default, or a manual one that only moves when told. */
+/* Switch to the manual clock, reading start_ns. Time then moves only through
+ * vsig_clock_advance. EBUSY once a deadline has been set on the host clock. */
+VSIG_API int vsig_clock_set_manual(int64_t start_ns);
+/* Move the manual clock forward by ns and fire, on the calling thread and in
+ * deadline order, every timer that falls due, before returning. Threads in
+ * timed waits that fall due are woken. EINVAL: negative ns or not manual. */
+VSIG_API int vsig_clock_advance(int64_t ns);
+/* The current time on vsig's clock, in nanoseconds. */
+VSIG_API int64_t vsig_clock_now(void);
+
+/* ---- timers ------------------------------------------------------------------------ */
+/* WASIX proc_raise_interval: send sig to the caller's process after interval_ms,
+ * and every interval_ms after that if repeat. 0 cancels. One interval timer per
+ * (process, signal): re-arming replaces that signal's timer only. Returns 0 or
+ * an error number: EINVAL for an invalid signal. */
+VSIG_API int vsig_proc_raise_interval(int sig, uint64_t interval_ms, int repeat);
+/* The nanosecond form (WASIX proc_raise_interval2): first expiry after first_ns
+ * (0 cancels), then every period_ns (0: once). The previous setting (time to its
+ * next expiry, rounded up; its period) goes to *old_first_ns and *old_period_ns
+ * when not NULL. Same errors. */
+VSIG_API int vsig_proc_raise_interval2(int sig, uint64_t first_ns, uint64_t period_ns,
+                                       uint64_t *old_first_ns, uint64_t *old_period_ns);
+
+/* alarm, ualarm and ITIMER_REAL are one per-process timer sending SIGALRM. */
+/* Arm it for seconds (0 cancels). Returns the seconds left on the previous
+ * setting, rounded up: at least 1 if one was armed. */
+VSIG_API unsigned int vsig_alarm(unsigned int seconds);
+/* Arm it for usecs, then every interval usecs. Returns the microseconds left on
+ * the previous setting, rounded up. */
+VSIG_API unsigned long vsig_ualarm(unsigned long usecs, unsigned long interval);
+
+#define VSIG_ITIMER_REAL 0
+#define VSIG_ITIMER_VIRTUAL 1 /* not provided: EINVAL */
+#define VSIG_ITIMER_PROF 2    /* not provided: EINVAL */
+typedef struct vsig_itimerval {
+  struct timeval it_interval; /* period; zero: one expiry */
+  struct timeval it_value;    /* time to the next expiry; zero: disarmed */
+} vsig_itimerval_t;
+/* -1/EINVAL for which other than ITIMER_REAL or tv_usec outside [0, 1e6) or
+ * negative fields; EFAULT for a NULL value. */
+VSIG_API int vsig_setitimer(int which, const vsig_itimerval_t *value, vsig_itimerval_t *ovalue);
+VSIG_API int vsig_getitimer(int which, vsig_itimerval_t *value);
+
+/* POSIX per-process timers. */
+typedef int vsig_timer_t;
+#define VSIG_CLOCK_REALTIME 0  /* absolute times are converted when armed */
+#define VSIG_CLOCK_MONOTONIC 1 /* vsig's clock */
+#define VSIG_TIMER_ABSTIME 1
+#define VSIG_SIGEV_SIGNAL 0    /* signal the process */
+#define VSIG_SIGEV_NONE 1      /* no notification */
+#define VSIG_SIGEV_THREAD 2    /* not provided: EINVAL */
+#define VSIG_SIGEV_THREAD_ID 4 /* signal one vsig thread (sigev_thread_id) */
+typedef struct vsig_sigevent {
+  vsig_sigval_t sigev_value;     /* carried in si_value */
+  int sigev_signo;
+  int sigev_notify;              /* VSIG_SIGEV_* */
+  vsig_thread_t sigev_thread_id; /* for VSIG_SIGEV_THREAD_ID */
+} vsig_sigevent_t;
+typedef struct vsig_itimerspec {
+  struct timespec it_interval;
+  struct timespec it_value;
+} vsig_itimerspec_t;
+/* Create a disarmed timer of the caller's process. sev NULL: SIGALRM to the
+ * process with the timer id as value. -1 with EINVAL (clock, notify, signal,
+ * thread not in the process), EAGAIN (the process's timer_max reached), ENOMEM. */
+VSIG_API int vsig_timer_create(int clockid, const vsig_sigevent_t *sev, vsig_timer_t *timerid);
+/* Arm (it_value non-zero, relative or VSIG_TIMER_ABSTIME) or disarm. EINVAL for
+ * an unknown timer or a bad timespec. */
+VSIG_API int vsig_timer_settime(vsig_timer_t timerid, int flags, const vsig_itimerspec_t *value,
+                                vsig_itimerspec_t *ovalue);
+VSIG_API int vsig_timer_gettime(vsig_timer_t timerid, vsig_itimerspec_t *value);
+/* Expiries merged into the last signal the timer delivered (capped at INT_MAX). */
+VSIG_API int vsig_timer_getoverrun(vsig_timer_t timerid);
+/* Delete the timer; a signal of it still pending is discarded. */
+VSIG_API int vsig_timer_delete(vsig_timer_t timerid);
 
 #ifdef __cplusplus
 }

@@ -136,10 +136,10 @@ static void claims_dec(struct vsig_thr *t, int sig, uint32_t n) {
 bool thread_take(struct vsig_thr *t, int sig, vsig_siginfo_t *info) {
   struct vsig_proc *p = t->proc;
   struct inst in;
-  if (sigq_take(&t->tpending, sig, &in)) {
+  if (sigq_take(p, &t->tpending, sig, &in)) {
     /* thread-directed first */
   } else if (t->claims[sig] || unclaimed(p, sig)) {
-    if (!sigq_take(&p->pending, sig, &in))
+    if (!sigq_take(p, &p->pending, sig, &in))
       return false;
     if (t->claims[sig])
       claims_dec(t, sig, 1);
@@ -240,7 +240,7 @@ void proc_distribute(struct vsig_proc *p, int sig, struct vsig_thr *self, struct
     } else {
       struct vsig_thr *w = best_waiter(p, sig);
       if (w) {
-        sigq_take(&p->pending, sig, &in);
+        sigq_take(p, &p->pending, sig, &in);
         handoff(w, sig, &in);
         continue;
       }
@@ -251,7 +251,7 @@ void proc_distribute(struct vsig_proc *p, int sig, struct vsig_thr *self, struct
 
     uintptr_t h = handler_of(p, sig);
     if (h == H_IGN || (h == H_DFL && dfl_discards(sig))) {
-      sigq_take(&p->pending, sig, &in);
+      sigq_take(p, &p->pending, sig, &in);
       pool_release(p, &in);
       continue;
     }
@@ -276,6 +276,12 @@ void proc_distribute(struct vsig_proc *p, int sig, struct vsig_thr *self, struct
   }
 }
 
+void proc_send_inst(struct vsig_proc *p, int sig, struct inst *in, struct vsig_thr *self,
+                    struct after *a) {
+  if (sigq_put(p, &p->pending, sig, in))
+    proc_distribute(p, sig, self, a);
+}
+
 int proc_send(struct vsig_proc *p, int sig, const vsig_siginfo_t *info, bool queued,
               struct vsig_thr *self, struct after *a) {
   if (atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD)
@@ -291,44 +297,31 @@ int proc_send(struct vsig_proc *p, int sig, const vsig_siginfo_t *info, bool que
     return 0; /* a standard signal has one pending instance */
   }
   in.info = *info;
-  if (!sigq_put(&p->pending, sig, &in))
-    return 0;
-  proc_distribute(p, sig, self, a);
+  proc_send_inst(p, sig, &in, self, a);
   return 0;
 }
 
-int thread_send(struct vsig_thr *t, int sig, const vsig_siginfo_t *info, bool queued,
-                struct vsig_thr *self, struct after *a) {
+void thread_send_inst(struct vsig_thr *t, int sig, struct inst *in, struct vsig_thr *self,
+                      struct after *a) {
   struct vsig_proc *p = t->proc;
-  if (atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD)
-    return 0;
-  uintptr_t h = handler_of(p, sig);
-  if (h == H_IGN)
-    return 0;
   const uint64_t bit = SIGBIT(sig);
-  struct inst in = {0};
-  if (sig_is_rt(sig)) {
-    int rc = pool_reserve(p, &in, queued);
-    if (rc)
-      return rc;
-  } else if (atomic_load_explicit(&t->tpending.set, memory_order_relaxed) & bit) {
-    return 0;
-  }
-  in.info = *info;
   if (t->state == T_SIGWAIT && (t->waitset & bit)) {
-    handoff(t, sig, &in);
-    return 0;
+    if (in->n && !pool_owns(p, in->n))
+      timer_node_taken(in->n, &in->info); /* a timer's siginfo is made when taken */
+    handoff(t, sig, in);
+    return;
   }
-  if (!sigq_put(&t->tpending, sig, &in))
-    return 0;
+  if (!sigq_put(p, &t->tpending, sig, in))
+    return;
   if (load_mask(t) & bit)
-    return 0; /* blocked: stays pending on the thread */
+    return; /* blocked: stays pending on the thread */
+  uintptr_t h = handler_of(p, sig);
   if (h == H_DFL) {
     if (dfl_discards(sig))
       sigq_drop_sig(p, &t->tpending, sig);
     else
       proc_terminate(p, sig, a);
-    return 0;
+    return;
   }
   if (t == self) {
     atomic_store_explicit(&t->attention, 1, memory_order_release);
@@ -336,7 +329,35 @@ int thread_send(struct vsig_thr *t, int sig, const vsig_siginfo_t *info, bool qu
   } else {
     thread_notify(t);
   }
+}
+
+int thread_send(struct vsig_thr *t, int sig, const vsig_siginfo_t *info, bool queued,
+                struct vsig_thr *self, struct after *a) {
+  struct vsig_proc *p = t->proc;
+  if (atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD)
+    return 0;
+  if (handler_of(p, sig) == H_IGN)
+    return 0;
+  struct inst in = {0};
+  if (sig_is_rt(sig)) {
+    int rc = pool_reserve(p, &in, queued);
+    if (rc)
+      return rc;
+  } else if (atomic_load_explicit(&t->tpending.set, memory_order_relaxed) & SIGBIT(sig)) {
+    return 0;
+  }
+  in.info = *info;
+  thread_send_inst(t, sig, &in, self, a);
   return 0;
+}
+
+/* Removing an instance from the process queue (a deleted timer's) may leave
+ * more claims than instances: take the surplus back from some claimants. */
+void proc_pending_shrunk(struct vsig_proc *p, int sig) {
+  for (struct vsig_thr *t = p->threads; t && p->claimed[sig] > p->pending.count[sig];
+       t = t->next)
+    if (t->claims[sig])
+      claims_dec(t, sig, 1);
 }
 
 void proc_terminate(struct vsig_proc *p, int sig, struct after *a) {

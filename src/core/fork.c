@@ -20,11 +20,13 @@ static void unlock_proc(struct vsig_proc *p, void *arg) {
 
 static void prepare(void) {
   reg_lock();
+  tsvc_lock();
   reg_each_proc(lock_proc, NULL);
 }
 
 static void parent(void) {
   reg_each_proc(unlock_proc, NULL);
+  tsvc_unlock();
   reg_unlock();
 }
 
@@ -54,6 +56,7 @@ static void child(void) {
       }
     }
   }
+  tsvc_reset_after_fork(); /* timers are not inherited */
   reg_each_thread(free_thread, self);
   reg_each_proc(free_proc, NULL);
   reg_reset(); /* also re-initialises the registry lock we held */
@@ -72,6 +75,7 @@ static void child(void) {
   vsig_thread_t id = self->node.key;
   memset(self, 0, sizeof *self);
   self->node.key = id;
+  self->wake.heap_idx = HEAP_NONE;
   atomic_init(&self->mask, mask);
   self->proc = np;
   self->host = pthread_self();

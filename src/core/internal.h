@@ -43,16 +43,23 @@ static inline bool dfl_discards(int sig) { return sig_default(sig) >= DFL_IGN; }
 
 /* ---- pending instances ---------------------------------------------------- */
 
-/* A queued instance: one pool slot. */
+/* A link in a pending queue: the head of a pool slot, or embedded in a timer
+ * (whose signal so never needs a pool slot, and whose expiries while it is
+ * pending count as overruns). */
+struct qnode {
+  struct qnode *next;
+};
+
+/* A pool slot. */
 struct qentry {
-  struct qentry *next;
+  struct qnode node;
   vsig_siginfo_t info;
 };
 
-/* One pending instance in transit: a pool slot, or (e == NULL) the info of an
+/* One pending instance in transit: a queue node, or (n == NULL) the info of an
  * unqueued instance. */
 struct inst {
-  struct qentry *e;
+  struct qnode *n;
   vsig_siginfo_t info;
 };
 
@@ -63,7 +70,7 @@ struct sigq {
   _Atomic uint64_t set; /* signals with at least one instance here */
   uint64_t unq;         /* signals whose unqueued slot is used */
   uint32_t count[VSIG_NSIG];
-  struct qentry *head[VSIG_NSIG], *tail[VSIG_NSIG];
+  struct qnode *head[VSIG_NSIG], *tail[VSIG_NSIG];
   vsig_siginfo_t unq_info[VSIG_NSIG];
 };
 
@@ -83,6 +90,46 @@ struct action {
 };
 
 enum proc_state { P_ALIVE, P_DEAD };
+
+/* ---- timers -------------------------------------------------------------------- */
+
+enum tnotify { TN_FREE, TN_PROC, TN_THREAD, TN_NONE, TN_WAKE };
+#define HEAP_NONE UINT32_MAX
+#define TF_FAR 1      /* armed beyond any clock: never fires, still reads as armed */
+#define TF_REALTIME 2 /* a CLOCK_REALTIME POSIX timer */
+
+/* A timer: a POSIX timer, the alarm/itimer of a process, a proc_raise_interval
+ * timer, or a thread's timed-wait wake-up on the manual clock. 64 bytes. */
+struct vsig_timer {
+  int64_t deadline;  /* service lock: next expiry on vsig's clock */
+  int64_t period;    /* service lock: 0 for one expiry */
+  uint32_t heap_idx; /* service lock: HEAP_NONE when disarmed */
+  int32_t id;        /* POSIX timer id (si_timerid); -1 for the others */
+  union {
+    struct vsig_proc *proc;  /* TN_PROC, TN_NONE */
+    struct vsig_thr *thread; /* TN_THREAD, TN_WAKE */
+  } to;                      /* changes only under the service and process locks */
+  vsig_sigval_t value;
+  struct qnode qn;      /* process lock: linked while its signal is pending */
+  int32_t overrun;      /* process lock: expiries merged into the pending signal */
+  int32_t last_overrun; /* process lock: overrun of the last signal taken */
+  uint8_t sig, notify, queued;
+  uint8_t flags; /* TF_* */
+};
+
+/* A process's timers: POSIX ones in chunks (ids index them), and the
+ * per-signal and alarm timers. Process lock. */
+#define TCHUNK 256
+struct ptimers {
+  struct vsig_timer **chunks;
+  uint32_t nchunks;
+  uint32_t used;    /* POSIX timers alive */
+  uint32_t hiwater; /* ids below this have been handed out */
+  int32_t *free_ids;
+  uint32_t nfree;
+  struct vsig_timer *alarm;
+  struct vsig_timer *interval[VSIG_NSIG];
+};
 
 struct vsig_proc {
   struct hnode node; /* key: pid */
@@ -108,9 +155,11 @@ struct vsig_proc {
   uint64_t clock; /* orders state changes: "waited longest" */
 
   struct qentry *pool;
-  struct qentry *pool_free;
+  struct qnode *pool_free;
   size_t queue_max;
   vsig_proc_attr_t attr;
+
+  struct ptimers timers;
 };
 
 enum thr_state {
@@ -142,7 +191,8 @@ struct vsig_thr {
   vsig_siginfo_t wait_info;
 
   host_event_t ev;
-  vsig_wake_fn wake_fn; /* embedder interruptible call */
+  struct vsig_timer wake; /* timed waits on the manual clock */
+  vsig_wake_fn wake_fn;   /* embedder interruptible call */
   void *wake_arg;
   bool in_block;
 };
@@ -177,13 +227,17 @@ uint64_t reg_next_thread_id(void);
 vsig_pid_t reg_next_pid(void);
 
 /* Queues (queue.c). Process lock held. */
-bool sigq_put(struct sigq *q, int sig, struct inst *in); /* false: merged */
-bool sigq_take(struct sigq *q, int sig, struct inst *out);
+bool sigq_put(struct vsig_proc *p, struct sigq *q, int sig, struct inst *in); /* false: merged */
+bool sigq_take(struct vsig_proc *p, struct sigq *q, int sig, struct inst *out);
 void sigq_drop_sig(struct vsig_proc *p, struct sigq *q, int sig); /* discard all of sig */
 void sigq_drop_all(struct vsig_proc *p, struct sigq *q);
 int pool_reserve(struct vsig_proc *p, struct inst *in, bool required); /* -EAGAIN */
 void pool_release(struct vsig_proc *p, struct inst *in);
 int pool_init(struct vsig_proc *p, size_t n);
+static inline bool pool_owns(const struct vsig_proc *p, const struct qnode *n) {
+  return (const char *)n >= (const char *)p->pool &&
+         (const char *)n < (const char *)(p->pool + p->queue_max);
+}
 void pool_destroy(struct vsig_proc *p);
 
 /* Processes (proc.c). */
@@ -239,6 +293,56 @@ int send_to_thread(vsig_thread_t id, int sig, int code, const vsig_sigval_t *val
 int wait_for_handler(struct vsig_thr *t, int64_t deadline_ns);
 bool timespec_ok(const struct timespec *ts);
 int64_t deadline_after(const struct timespec *ts); /* -1: too far, forever */
+
+/* The clock (clock.c). */
+int64_t clock_now(void);
+bool clock_is_manual(void);
+void clock_mark_used(void);
+/* Sleep on t->ev until signalled or deadline (-1: forever) on vsig's clock. */
+void clock_sleep(struct vsig_thr *t, uint32_t token, int64_t deadline);
+static inline int64_t sat_add(int64_t a, int64_t b) {
+  return a > INT64_MAX - b ? INT64_MAX : a + b;
+}
+/* sec * 1e9 + nsec, saturating; both non-negative, nsec < 1e9. */
+static inline int64_t ns_of(int64_t sec, int64_t nsec) {
+  return sec > (INT64_MAX - nsec) / 1000000000 ? INT64_MAX : sec * 1000000000 + nsec;
+}
+
+/* The timer service (timer_service.c). Lock order: registry, service, process. */
+void tsvc_lock(void);
+void tsvc_unlock(void);
+/* Arm t to expire at deadline and then every period (0: once); replaces any
+ * earlier arming. On the manual clock a deadline already past fires at once,
+ * collecting in *a what the caller must do after unlocking. Service lock held. */
+void tsvc_arm(struct vsig_timer *t, int64_t deadline, int64_t period, struct after *a);
+void tsvc_disarm(struct vsig_timer *t);
+void tsvc_reset_after_fork(void);
+size_t tsvc_armed(void);
+
+/* Timers and processes (timer.c). */
+void timer_node_taken(struct qnode *n, vsig_siginfo_t *info); /* process lock */
+/* An expiry: queue the timer's signal, or count an overrun. Process lock. */
+void timer_generate(struct vsig_timer *t, struct vsig_proc *p, struct after *a);
+struct vsig_proc *timer_proc(const struct vsig_timer *t);
+/* Forget a timer whose signal may be pending. Service and process locks. */
+void timer_unqueue(struct vsig_timer *t, struct vsig_proc *p);
+void timers_free(struct vsig_proc *p); /* process gone: memory only */
+void timers_proc_stop(struct vsig_proc *p); /* registry lock held, before destroy */
+struct vsig_timer *ptimer_get(struct vsig_proc *p, vsig_timer_t id); /* process lock */
+struct vsig_timer *ptimer_new(struct vsig_proc *p, int *err);          /* process lock */
+void ptimer_release(struct vsig_proc *p, struct vsig_timer *t);       /* both locks */
+void timers_proc_dead(vsig_pid_t pid); /* no lock held */
+void timers_thread_gone(struct vsig_thr *t); /* service and process locks */
+struct vsig_timer *timer_alloc_internal(struct vsig_proc *p, int sig); /* process lock */
+void itimer_to_spec(const struct vsig_timer *t, int64_t *left, int64_t *period); /* svc lock */
+
+/* Send a prepared instance (used by timers, whose node is their own). */
+void proc_send_inst(struct vsig_proc *p, int sig, struct inst *in, struct vsig_thr *self,
+                    struct after *a);
+void thread_send_inst(struct vsig_thr *t, int sig, struct inst *in, struct vsig_thr *self,
+                      struct after *a);
+/* Keep claims within the instances left after one was removed. */
+void proc_pending_shrunk(struct vsig_proc *p, int sig);
 
 /* siginfo for a signal sent by the calling thread. */
 void info_init(vsig_siginfo_t *info, int sig, int code, struct vsig_thr *sender);

@@ -16,12 +16,14 @@ int vsig_proc_attr_init(vsig_proc_attr_t *attr) {
     return EINVAL;
   attr->queue_max = VSIG_SIGQUEUE_MAX_DEFAULT;
   attr->uid = host_getuid();
+  attr->timer_max = VSIG_TIMER_MAX_DEFAULT;
   return 0;
 }
 
 static bool attr_ok(const vsig_proc_attr_t *attr) {
   return attr->queue_max >= VSIG_POSIX_SIGQUEUE_MAX &&
-         attr->queue_max <= SIZE_MAX / sizeof(struct qentry);
+         attr->queue_max <= SIZE_MAX / sizeof(struct qentry) && attr->timer_max >= 1 &&
+         attr->timer_max <= INT32_MAX;
 }
 
 struct vsig_proc *proc_new(const vsig_proc_attr_t *attr, vsig_pid_t pid) {
@@ -40,6 +42,7 @@ struct vsig_proc *proc_new(const vsig_proc_attr_t *attr, vsig_pid_t pid) {
 }
 
 void proc_free(struct vsig_proc *p) {
+  timers_free(p);
   pool_destroy(p);
   host_lock_destroy(&p->lock);
   free(p);
@@ -117,6 +120,7 @@ int vsig_proc_destroy(vsig_pid_t pid) {
     rc = p->nthreads ? EBUSY : 0;
     host_unlock(&p->lock);
     if (!rc) {
+      timers_proc_stop(p);
       reg_del_proc(p);
       if (p == default_proc)
         default_proc = NULL;
@@ -155,6 +159,7 @@ void vsig_set_terminate_callback(vsig_terminate_fn fn, void *arg) {
 /* Runs with no lock held: the callback may call vsig. */
 void after_run(struct vsig_thr *self, struct after *a) {
   if (a->dead_sig) {
+    timers_proc_dead(a->dead_pid);
     vsig_terminate_fn fn = atomic_load(&term_fn);
     if (fn)
       fn(a->dead_pid, a->dead_sig, atomic_load(&term_arg));

@@ -10,38 +10,42 @@ static void publish(struct sigq *q, int sig, bool present) {
   atomic_store(&q->set, s); /* seq_cst: see internal.h */
 }
 
-bool sigq_put(struct sigq *q, int sig, struct inst *in) {
-  if (!in->e) {
+bool sigq_put(struct vsig_proc *p, struct sigq *q, int sig, struct inst *in) {
+  if (!in->n) {
     if (q->unq & SIGBIT(sig))
       return false; /* merges with the unqueued instance already there */
     q->unq |= SIGBIT(sig);
     q->unq_info[sig] = in->info;
   } else {
-    struct qentry *e = in->e;
-    e->info = in->info;
-    e->next = NULL;
+    struct qnode *n = in->n;
+    if (pool_owns(p, n))
+      ((struct qentry *)n)->info = in->info;
+    n->next = NULL;
     if (q->tail[sig])
-      q->tail[sig]->next = e;
+      q->tail[sig]->next = n;
     else
-      q->head[sig] = e;
-    q->tail[sig] = e;
+      q->head[sig] = n;
+    q->tail[sig] = n;
   }
   q->count[sig]++;
   publish(q, sig, true);
   return true;
 }
 
-bool sigq_take(struct sigq *q, int sig, struct inst *out) {
-  struct qentry *e = q->head[sig];
-  if (e) {
-    q->head[sig] = e->next;
-    if (!e->next)
+bool sigq_take(struct vsig_proc *p, struct sigq *q, int sig, struct inst *out) {
+  struct qnode *n = q->head[sig];
+  if (n) {
+    q->head[sig] = n->next;
+    if (!n->next)
       q->tail[sig] = NULL;
-    out->e = e;
-    out->info = e->info;
+    out->n = n;
+    if (pool_owns(p, n))
+      out->info = ((struct qentry *)n)->info;
+    else
+      timer_node_taken(n, &out->info);
   } else if (q->unq & SIGBIT(sig)) {
     q->unq &= ~SIGBIT(sig);
-    out->e = NULL;
+    out->n = NULL;
     out->info = q->unq_info[sig];
   } else {
     return false;
@@ -53,7 +57,7 @@ bool sigq_take(struct sigq *q, int sig, struct inst *out) {
 
 void sigq_drop_sig(struct vsig_proc *p, struct sigq *q, int sig) {
   struct inst in;
-  while (sigq_take(q, sig, &in))
+  while (sigq_take(p, q, sig, &in))
     pool_release(p, &in);
 }
 
@@ -73,8 +77,8 @@ int pool_init(struct vsig_proc *p, size_t n) {
   p->queue_max = n;
   p->pool_free = NULL;
   for (size_t i = n; i-- > 0;) {
-    p->pool[i].next = p->pool_free;
-    p->pool_free = &p->pool[i];
+    p->pool[i].node.next = p->pool_free;
+    p->pool_free = &p->pool[i].node;
   }
   return 0;
 }
@@ -89,18 +93,19 @@ void pool_destroy(struct vsig_proc *p) {
  * call with nothing changed. Without required, a full pool leaves in->e NULL
  * and the instance travels unqueued. */
 int pool_reserve(struct vsig_proc *p, struct inst *in, bool required) {
-  in->e = p->pool_free;
-  if (in->e) {
-    p->pool_free = in->e->next;
+  in->n = p->pool_free;
+  if (in->n) {
+    p->pool_free = in->n->next;
     return 0;
   }
   return required ? -EAGAIN : 0;
 }
 
+/* A timer's own node needs nothing: sigq_take already marked it free. */
 void pool_release(struct vsig_proc *p, struct inst *in) {
-  if (in->e) {
-    in->e->next = p->pool_free;
-    p->pool_free = in->e;
-    in->e = NULL;
+  if (in->n && pool_owns(p, in->n)) {
+    in->n->next = p->pool_free;
+    p->pool_free = in->n;
   }
+  in->n = NULL;
 }

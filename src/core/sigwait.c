@@ -46,7 +46,7 @@ static int do_wait(const vsig_sigset_t *set, vsig_siginfo_t *info, int64_t deadl
         return -EINTR;
       continue;
     }
-    if (deadline == -2 || (deadline >= 0 && host_now_ns() >= deadline)) {
+    if (deadline == -2 || (deadline >= 0 && clock_now() >= deadline)) {
       host_unlock(&p->lock);
       return -EAGAIN;
     }
@@ -56,7 +56,7 @@ static int do_wait(const vsig_sigset_t *set, vsig_siginfo_t *info, int64_t deadl
     uint32_t token = host_event_prepare(&t->ev);
     host_unlock(&p->lock);
 
-    host_event_wait(&t->ev, token, deadline < 0 ? -1 : deadline);
+    clock_sleep(t, token, deadline < 0 ? -1 : deadline);
 
     /* A hand-off needs no lock: the sender published wait_info before wait_sig
      * and already set us ready. */

@@ -14,7 +14,7 @@ static int do_nanosleep(const struct timespec *req, struct timespec *rem) {
   if (rc == 0)
     return 0;
   if (rc > 0 && rem) {
-    int64_t left = deadline < 0 ? INT64_MAX : deadline - host_now_ns();
+    int64_t left = deadline < 0 ? INT64_MAX : deadline - clock_now();
     if (left < 0)
       left = 0;
     rem->tv_sec = left / 1000000000;

@@ -37,6 +37,7 @@ static int thread_new(struct vsig_proc *p, int priority, uint64_t mask, bool all
   if (!t)
     return -ENOMEM;
   t->node.key = reg_next_thread_id();
+  t->wake.heap_idx = HEAP_NONE;
   t->priority = priority;
   atomic_init(&t->mask, mask & ~UNBLOCKABLE);
   if (reg_add_thread(t) < 0) {
@@ -108,7 +109,9 @@ static void thread_remove(struct vsig_thr *t) {
   struct after a = {0};
   reg_lock();
   struct vsig_proc *p = t->proc;
+  tsvc_lock();
   host_lock(&p->lock);
+  timers_thread_gone(t);
   reg_del_thread(t);
   struct vsig_thr **pp = &p->threads;
   while (*pp != t)
@@ -124,6 +127,7 @@ static void thread_remove(struct vsig_thr *t) {
     thread_unclaim(t, sig, &a);
   }
   host_unlock(&p->lock);
+  tsvc_unlock();
   reg_unlock();
   after_run(NULL, &a);
   free(t);

@@ -22,7 +22,7 @@ int wait_for_handler(struct vsig_thr *t, int64_t deadline_ns) {
       host_unlock(&p->lock);
       continue;
     }
-    if (deadline_ns >= 0 && host_now_ns() >= deadline_ns) {
+    if (deadline_ns >= 0 && clock_now() >= deadline_ns) {
       host_unlock(&p->lock);
       return 0;
     }
@@ -30,7 +30,7 @@ int wait_for_handler(struct vsig_thr *t, int64_t deadline_ns) {
     t->state_since = ++p->clock;
     uint32_t token = host_event_prepare(&t->ev);
     host_unlock(&p->lock);
-    host_event_wait(&t->ev, token, deadline_ns);
+    clock_sleep(t, token, deadline_ns);
     host_lock(&p->lock);
     t->state = T_READY;
     t->state_since = ++p->clock;
@@ -40,7 +40,7 @@ int wait_for_handler(struct vsig_thr *t, int64_t deadline_ns) {
 
 /* now + ts, saturating; ts already validated. */
 int64_t deadline_after(const struct timespec *ts) {
-  int64_t now = host_now_ns();
+  int64_t now = clock_now();
   if (ts->tv_sec >= (INT64_MAX - now) / 1000000000 - 1)
     return -1; /* beyond any clock: forever */
   return now + (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;

@@ -1,0 +1,56 @@
+/*
+ * WASIX proc_raise_interval and proc_raise_interval2: one interval timer per
+ * (process, signal), sending the signal to the process.
+ */
+#include "internal.h"
+
+static int64_t clamp_ns(uint64_t ns) { return ns > INT64_MAX ? INT64_MAX : (int64_t)ns; }
+
+static int raise_interval(int sig, int64_t first, int64_t period, uint64_t *old_first,
+                          uint64_t *old_period) {
+  if (!sig_valid(sig))
+    return EINVAL;
+  struct vsig_thr *self = self_thread();
+  if (!self)
+    return ENOMEM;
+  struct vsig_proc *p = self->proc;
+  struct after a = {0};
+  tsvc_lock();
+  host_lock(&p->lock);
+  struct vsig_timer *t = p->timers.interval[sig];
+  if (!t && first > 0)
+    t = p->timers.interval[sig] = timer_alloc_internal(p, sig);
+  host_unlock(&p->lock);
+  if (!t && first > 0) {
+    tsvc_unlock();
+    return ENOMEM;
+  }
+  int64_t left = 0, per = 0;
+  if (t)
+    itimer_to_spec(t, &left, &per);
+  if (old_first)
+    *old_first = (uint64_t)left;
+  if (old_period)
+    *old_period = (uint64_t)per;
+  if (first == 0) {
+    if (t)
+      tsvc_disarm(t);
+  } else {
+    tsvc_arm(t, sat_add(clock_now(), first), period, &a);
+  }
+  tsvc_unlock();
+  after_run(self, &a);
+  return 0;
+}
+
+int vsig_proc_raise_interval(int sig, uint64_t interval_ms, int repeat) {
+  int64_t ns = interval_ms > (uint64_t)INT64_MAX / 1000000 ? INT64_MAX
+                                                           : (int64_t)interval_ms * 1000000;
+  return raise_interval(sig, ns, repeat ? ns : 0, NULL, NULL);
+}
+
+int vsig_proc_raise_interval2(int sig, uint64_t first_ns, uint64_t period_ns,
+                              uint64_t *old_first_ns, uint64_t *old_period_ns) {
+  return raise_interval(sig, clamp_ns(first_ns), clamp_ns(period_ns), old_first_ns,
+                        old_period_ns);
+}

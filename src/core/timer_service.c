@@ -1,0 +1,233 @@
+/*
+ * The timer service: one binary min-heap of armed timers for every process in
+ * the host process. Arm and disarm are O(log n); each timer knows its heap
+ * slot. On the host clock a service thread sleeps until the earliest deadline
+ * (no periodic tick) and is woken only when the earliest deadline changes. On
+ * the manual clock there is no thread: vsig_clock_advance fires due timers.
+ *
+ * Periodic timers are drift-free: the next deadline is the previous deadline
+ * plus the period. Expiries that were missed (the service was late, or the
+ * manual clock jumped) are counted as overruns of the pending signal.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+
+void clock_manual_set(int64_t now);
+
+static struct {
+  host_lock_t lock;
+  struct vsig_timer **heap;
+  size_t n, cap;
+  host_event_t ev; /* wakes the service thread */
+  bool thread_started;
+} S = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+void tsvc_lock(void) { host_lock(&S.lock); }
+void tsvc_unlock(void) { host_unlock(&S.lock); }
+size_t tsvc_armed(void) { return S.n; }
+
+/* ---- the heap ------------------------------------------------------------------ */
+
+static void place(size_t i, struct vsig_timer *t) {
+  S.heap[i] = t;
+  t->heap_idx = (uint32_t)i;
+}
+
+static void sift_up(size_t i) {
+  struct vsig_timer *t = S.heap[i];
+  while (i > 0) {
+    size_t parent = (i - 1) / 2;
+    if (S.heap[parent]->deadline <= t->deadline)
+      break;
+    place(i, S.heap[parent]);
+    i = parent;
+  }
+  place(i, t);
+}
+
+static void sift_down(size_t i) {
+  struct vsig_timer *t = S.heap[i];
+  for (;;) {
+    size_t c = 2 * i + 1;
+    if (c >= S.n)
+      break;
+    if (c + 1 < S.n && S.heap[c + 1]->deadline < S.heap[c]->deadline)
+      c++;
+    if (t->deadline <= S.heap[c]->deadline)
+      break;
+    place(i, S.heap[c]);
+    i = c;
+  }
+  place(i, t);
+}
+
+static void heap_remove(struct vsig_timer *t) {
+  size_t i = t->heap_idx;
+  t->heap_idx = HEAP_NONE;
+  struct vsig_timer *last = S.heap[--S.n];
+  if (i == S.n)
+    return;
+  place(i, last);
+  if (i > 0 && S.heap[(i - 1) / 2]->deadline > last->deadline)
+    sift_up(i);
+  else
+    sift_down(i);
+}
+
+/* The heap array grows by doubling; it never needs to grow on the fire path,
+ * where a timer is re-armed only after it was removed. */
+static bool heap_push(struct vsig_timer *t) {
+  if (S.n == S.cap) {
+    size_t cap = S.cap ? S.cap * 2 : 64;
+    struct vsig_timer **h = realloc(S.heap, cap * sizeof *h);
+    if (!h)
+      return false;
+    S.heap = h;
+    S.cap = cap;
+  }
+  S.heap[S.n] = NULL;
+  place(S.n++, t);
+  sift_up(S.n - 1);
+  return true;
+}
+
+/* ---- firing ---------------------------------------------------------------------- */
+
+/* Fire t (already out of the heap) at its deadline. horizon is the time up to
+ * which expiries are due: later periods up to it are overruns. */
+static void fire(struct vsig_timer *t, int64_t horizon, struct after *a) {
+  if (t->notify == TN_WAKE) {
+    host_event_signal(&t->to.thread->ev);
+    return;
+  }
+  struct vsig_proc *p = timer_proc(t);
+  int64_t next = -1, missed = 0;
+  if (t->period > 0) {
+    next = sat_add(t->deadline, t->period);
+    if (next <= horizon) {
+      missed = (horizon - next) / t->period + 1;
+      next = sat_add(next, missed > INT64_MAX / t->period ? INT64_MAX : missed * t->period);
+    }
+  }
+  host_lock(&p->lock);
+  bool alive = atomic_load_explicit(&p->state, memory_order_relaxed) != P_DEAD;
+  if (alive && t->notify != TN_NONE) {
+    timer_generate(t, p, a);
+    if (missed) {
+      /* The first missed expiry finds the signal gone if a waiter took it;
+       * from then on it is pending and the rest are overruns. */
+      timer_generate(t, p, a);
+      if (t->queued) {
+        int64_t o = (int64_t)t->overrun + missed - 1;
+        t->overrun = o > INT32_MAX ? INT32_MAX : (int32_t)o;
+      }
+    }
+  }
+  host_unlock(&p->lock);
+  if (alive && next >= 0 && next != INT64_MAX) {
+    t->deadline = next;
+    heap_push(t); /* cannot fail: t's slot was just freed */
+  }
+}
+
+void tsvc_disarm(struct vsig_timer *t) {
+  t->flags &= (uint8_t)~TF_FAR;
+  if (t->heap_idx != HEAP_NONE)
+    heap_remove(t);
+}
+
+static void *service_thread(void *arg);
+
+void tsvc_arm(struct vsig_timer *t, int64_t deadline, int64_t period, struct after *a) {
+  tsvc_disarm(t);
+  t->period = period;
+  t->deadline = deadline;
+  if (deadline == INT64_MAX) {
+    t->flags |= TF_FAR; /* beyond any clock: armed in name only */
+    return;
+  }
+  if (clock_is_manual()) {
+    int64_t now = clock_now();
+    if (deadline <= now) {
+      fire(t, now, a);
+      return;
+    }
+    heap_push(t);
+    return;
+  }
+  clock_mark_used();
+  if (!heap_push(t))
+    return;
+  if (!S.thread_started) {
+    pthread_t th;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&th, &attr, service_thread, NULL) == 0)
+      S.thread_started = true;
+    pthread_attr_destroy(&attr);
+  } else if (t->heap_idx == 0) {
+    host_event_signal(&S.ev); /* the earliest deadline moved */
+  }
+}
+
+static void *service_thread(void *arg) {
+  (void)arg;
+  tsvc_lock();
+  for (;;) {
+    int64_t now = host_now_ns();
+    if (S.n == 0 || S.heap[0]->deadline > now) {
+      int64_t until = S.n ? S.heap[0]->deadline : -1;
+      uint32_t token = host_event_prepare(&S.ev);
+      tsvc_unlock();
+      host_event_wait(&S.ev, token, until);
+      tsvc_lock();
+      continue;
+    }
+    struct vsig_timer *t = S.heap[0];
+    heap_remove(t);
+    struct after a = {0};
+    fire(t, now, &a);
+    if (a.dead_sig || a.deliver_self) {
+      tsvc_unlock();
+      after_run(NULL, &a);
+      tsvc_lock();
+    }
+  }
+  return NULL;
+}
+
+static void run_due_manual(int64_t horizon, bool unlock_between) {
+  while (S.n && S.heap[0]->deadline <= horizon) {
+    struct vsig_timer *t = S.heap[0];
+    heap_remove(t);
+    clock_manual_set(t->deadline);
+    struct after a = {0};
+    fire(t, horizon, &a);
+    if (unlock_between && a.dead_sig) {
+      tsvc_unlock();
+      after_run(NULL, &a);
+      tsvc_lock();
+    }
+  }
+}
+
+int vsig_clock_advance(int64_t ns) {
+  if (ns < 0 || !clock_is_manual())
+    return EINVAL;
+  tsvc_lock();
+  int64_t target = sat_add(clock_now(), ns);
+  run_due_manual(target, true);
+  clock_manual_set(target);
+  tsvc_unlock();
+  return 0;
+}
+
+void tsvc_reset_after_fork(void) {
+  free(S.heap);
+  S.heap = NULL;
+  S.n = S.cap = 0;
+  S.thread_started = false;
+  host_lock_init(&S.lock);
+}
