@@ -7,7 +7,8 @@
  * later #include <signal.h> in the program changes nothing; then the standard
  * names are mapped onto vsig's. Threads created with pthread_create become vsig
  * threads of the caller's process; sleep, usleep and nanosleep become sleeps a
- * vsig handler interrupts; getpid is the virtual pid.
+ * vsig handler interrupts; getpid is the virtual pid; alarm, ualarm, the
+ * itimers and the timer_* calls arm vsig timers.
  */
 #ifndef VSIG_POSIX_H
 #define VSIG_POSIX_H
@@ -59,6 +60,40 @@
 
 /* Threads. */
 #define pthread_create vsig_pthread_create
+
+/* Timers. CLOCK_REALTIME and CLOCK_MONOTONIC keep the host's values, which
+ * are vsig's too, so clock_gettime still works. */
+_Static_assert(CLOCK_REALTIME == VSIG_CLOCK_REALTIME && CLOCK_MONOTONIC == VSIG_CLOCK_MONOTONIC,
+               "host clock ids differ from vsig's");
+#define alarm vsig_alarm
+#define ualarm vsig_ualarm
+#define itimerval vsig_itimerval
+#define setitimer vsig_setitimer
+#define getitimer vsig_getitimer
+#define timer_t vsig_timer_t
+#define sigevent vsig_sigevent
+#define itimerspec vsig_itimerspec
+#define timer_create vsig_timer_create
+#define timer_settime vsig_timer_settime
+#define timer_gettime vsig_timer_gettime
+#define timer_getoverrun vsig_timer_getoverrun
+#define timer_delete vsig_timer_delete
+#undef ITIMER_REAL
+#undef ITIMER_VIRTUAL
+#undef ITIMER_PROF
+#define ITIMER_REAL VSIG_ITIMER_REAL
+#define ITIMER_VIRTUAL VSIG_ITIMER_VIRTUAL
+#define ITIMER_PROF VSIG_ITIMER_PROF
+#undef TIMER_ABSTIME
+#define TIMER_ABSTIME VSIG_TIMER_ABSTIME
+#undef SIGEV_SIGNAL
+#undef SIGEV_NONE
+#undef SIGEV_THREAD
+#undef SIGEV_THREAD_ID
+#define SIGEV_SIGNAL VSIG_SIGEV_SIGNAL
+#define SIGEV_NONE VSIG_SIGEV_NONE
+#define SIGEV_THREAD VSIG_SIGEV_THREAD
+#define SIGEV_THREAD_ID VSIG_SIGEV_THREAD_ID
 
 /* Constants: vsig's values, whatever the host's are. */
 #undef SIG_DFL
