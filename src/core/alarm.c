@@ -29,9 +29,10 @@ static int itimer_real(int64_t value, int64_t interval, int64_t *old_left, int64
     *old_left = left;
   if (old_period)
     *old_period = period;
-  if (value == 0)
+  if (value == 0) {
     tsvc_disarm(t);
-  else if (value > 0)
+    t->period = interval; /* getitimer reports the interval set last, as Linux */
+  } else if (value > 0)
     tsvc_arm(t, sat_add(clock_now(), value), interval, &a);
   tsvc_unlock();
   after_run(self, &a);

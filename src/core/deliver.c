@@ -246,10 +246,11 @@ void proc_distribute(struct vsig_proc *p, int sig, struct vsig_thr *self, struct
       }
       t = best_unblocked(p, sig);
     }
-    if (!t)
-      return; /* step 5: stays pending */
-
     uintptr_t h = handler_of(p, sig);
+    /* Step 5: it stays pending, unless the process has no threads at all:
+     * then nothing blocks it and its default action is taken at once. */
+    if (!t && (p->threads || h != H_DFL))
+      return;
     if (h == H_IGN || (h == H_DFL && dfl_discards(sig))) {
       sigq_take(p, &p->pending, sig, &in);
       pool_release(p, &in);

@@ -244,6 +244,7 @@ void pool_destroy(struct vsig_proc *p);
 struct vsig_proc *proc_new(const vsig_proc_attr_t *attr, vsig_pid_t pid); /* NULL: ENOMEM */
 void proc_free(struct vsig_proc *p);
 struct vsig_proc *proc_default(void); /* created on first use */
+struct vsig_proc *proc_lookup(vsig_pid_t pid); /* registry lock held */
 void proc_reset_default(struct vsig_proc *p);
 
 /* What a send left for the caller to do once it has dropped the locks. */

@@ -71,6 +71,15 @@ struct vsig_proc *proc_default(void) {
 
 void proc_reset_default(struct vsig_proc *p) { default_proc = p; }
 
+/* Registry lock held. The default process answers to the host pid even before
+ * any thread has used vsig. */
+struct vsig_proc *proc_lookup(vsig_pid_t pid) {
+  struct vsig_proc *p = reg_find_proc(pid);
+  if (!p && !default_proc && pid == host_getpid())
+    p = proc_default();
+  return p;
+}
+
 int vsig_default_proc_attr(const vsig_proc_attr_t *attr) {
   if (!attr || !attr_ok(attr))
     return EINVAL;
@@ -136,7 +145,7 @@ int vsig_proc_status(vsig_pid_t pid, int *term_sig) {
     return EINVAL;
   vsig__init();
   reg_lock();
-  struct vsig_proc *p = reg_find_proc(pid);
+  struct vsig_proc *p = proc_lookup(pid);
   if (p) {
     host_lock(&p->lock);
     *term_sig = atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD ? p->term_sig : 0;

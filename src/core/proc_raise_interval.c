@@ -33,8 +33,10 @@ static int raise_interval(int sig, int64_t first, int64_t period, uint64_t *old_
   if (old_period)
     *old_period = (uint64_t)per;
   if (first == 0) {
-    if (t)
+    if (t) {
       tsvc_disarm(t);
+      t->period = 0; /* cancelled: no setting left to report */
+    }
   } else {
     tsvc_arm(t, sat_add(clock_now(), first), period, &a);
   }

@@ -10,7 +10,7 @@ int send_to_pid(vsig_pid_t pid, int sig, const vsig_siginfo_t *info, bool queued
     host_lock(&p->lock);
   } else {
     reg_lock();
-    p = reg_find_proc(pid);
+    p = proc_lookup(pid);
     if (!p) {
       reg_unlock();
       return -ESRCH;

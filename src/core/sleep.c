@@ -9,16 +9,23 @@ static int do_nanosleep(const struct timespec *req, struct timespec *rem) {
   struct vsig_thr *t = self_thread();
   if (!t)
     return -ENOMEM;
-  int64_t deadline = deadline_after(req);
-  int rc = wait_for_handler(t, deadline);
+  int64_t start = clock_now();
+  int rc = wait_for_handler(t, deadline_after(req));
   if (rc == 0)
     return 0;
   if (rc > 0 && rem) {
-    int64_t left = deadline < 0 ? INT64_MAX : deadline - clock_now();
-    if (left < 0)
-      left = 0;
-    rem->tv_sec = left / 1000000000;
-    rem->tv_nsec = left % 1000000000;
+    /* req - elapsed, in timespec form: req may be beyond 64-bit nanoseconds. */
+    int64_t elapsed = clock_now() - start;
+    int64_t sec = (int64_t)req->tv_sec - elapsed / 1000000000;
+    int64_t nsec = req->tv_nsec - elapsed % 1000000000;
+    if (nsec < 0) {
+      nsec += 1000000000;
+      sec--;
+    }
+    if (sec < 0)
+      sec = nsec = 0;
+    rem->tv_sec = (time_t)sec;
+    rem->tv_nsec = (long)nsec;
   }
   return rc > 0 ? -EINTR : rc;
 }

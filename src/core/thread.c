@@ -85,7 +85,7 @@ int vsig_thread_attach(vsig_pid_t pid, int priority) {
   if (vsig__tls_self)
     return EBUSY;
   reg_lock();
-  struct vsig_proc *p = reg_find_proc(pid);
+  struct vsig_proc *p = proc_lookup(pid);
   struct vsig_thr *t = NULL;
   int rc = p ? thread_new(p, priority, 0, false, &t) : -ESRCH;
   if (rc == 0) {
@@ -214,7 +214,7 @@ int vsig_thread_create(pthread_t *host, vsig_thread_t *thread, vsig_pid_t pid, i
   vsig__init();
   struct vsig_thr *self = vsig__tls_self;
   reg_lock();
-  struct vsig_proc *p = reg_find_proc(pid);
+  struct vsig_proc *p = proc_lookup(pid);
   reg_unlock();
   if (!p)
     return ESRCH;

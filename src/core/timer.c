@@ -145,26 +145,26 @@ void ptimer_release(struct vsig_proc *p, struct vsig_timer *t) {
   pt->used--;
 }
 
-/* Every timer of p, disarmed and unqueued. Service and process locks held. */
+/* Disarmed, unqueued and with no setting left to report. Both locks held. */
+static void timer_stop(struct vsig_timer *t, struct vsig_proc *p) {
+  tsvc_disarm(t);
+  t->period = 0;
+  timer_unqueue(t, p);
+}
+
+/* Every timer of p, stopped. Service and process locks held. */
 static void timers_stop_all(struct vsig_proc *p) {
   struct ptimers *pt = &p->timers;
   for (uint32_t id = 0; id < pt->hiwater; id++) {
     struct vsig_timer *t = &pt->chunks[id / TCHUNK][id % TCHUNK];
-    if (t->notify != TN_FREE) {
-      tsvc_disarm(t);
-      timer_unqueue(t, p);
-    }
+    if (t->notify != TN_FREE)
+      timer_stop(t, p);
   }
-  if (pt->alarm) {
-    tsvc_disarm(pt->alarm);
-    timer_unqueue(pt->alarm, p);
-  }
-  for (int sig = 1; sig < VSIG_NSIG; sig++) {
-    if (pt->interval[sig]) {
-      tsvc_disarm(pt->interval[sig]);
-      timer_unqueue(pt->interval[sig], p);
-    }
-  }
+  if (pt->alarm)
+    timer_stop(pt->alarm, p);
+  for (int sig = 1; sig < VSIG_NSIG; sig++)
+    if (pt->interval[sig])
+      timer_stop(pt->interval[sig], p);
 }
 
 void timers_free(struct vsig_proc *p) {

@@ -114,20 +114,25 @@ static void fire(struct vsig_timer *t, int64_t horizon, struct after *a) {
   bool alive = atomic_load_explicit(&p->state, memory_order_relaxed) != P_DEAD;
   if (alive && t->notify != TN_NONE) {
     timer_generate(t, p, a);
-    if (missed) {
-      /* The first missed expiry finds the signal gone if a waiter took it;
-       * from then on it is pending and the rest are overruns. */
+    /* A missed expiry that finds the signal handed to a waiter makes a fresh
+     * signal, which may go straight to another waiter; once one stays pending
+     * the rest are its overruns. Each hand-off uses up a waiting thread, so
+     * the loop ends; if the signal is discarded instead, so are the rest. */
+    int64_t left = missed;
+    for (size_t n = 0; left > 0 && !t->queued && n <= p->nthreads; n++, left--)
       timer_generate(t, p, a);
-      if (t->queued) {
-        int64_t o = (int64_t)t->overrun + missed - 1;
-        t->overrun = o > INT32_MAX ? INT32_MAX : (int32_t)o;
-      }
+    if (left > 0 && t->queued) {
+      int64_t o = (int64_t)t->overrun + left;
+      t->overrun = o > INT32_MAX ? INT32_MAX : (int32_t)o;
     }
   }
   host_unlock(&p->lock);
-  if (alive && next >= 0 && next != INT64_MAX) {
+  if (alive && next >= 0) {
     t->deadline = next;
-    heap_push(t); /* cannot fail: t's slot was just freed */
+    if (next == INT64_MAX)
+      t->flags |= TF_FAR; /* still periodic, so still armed: it reads as such */
+    else
+      heap_push(t); /* cannot fail: t's slot was just freed */
   }
 }
 
