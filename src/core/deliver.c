@@ -447,6 +447,15 @@ int deliver_self(struct vsig_thr *t, bool *restart) {
   int ran = 0;
   bool all_restart = true;
   for (;;) {
+    if (ran) {
+      /* After a handler, usually nothing is left: find that out without the
+       * lock. attention is cleared before the re-check (both seq_cst), and a
+       * sender sets it after publishing, so a new signal is never missed. */
+      atomic_store(&t->attention, 0);
+      if (!(pending_for(t) & ~atomic_load_explicit(&t->mask, memory_order_relaxed)) &&
+          atomic_load(&p->state) != P_DEAD)
+        break;
+    }
     host_lock(&p->lock);
     if (atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD) {
       host_unlock(&p->lock);

@@ -1,0 +1,500 @@
+/* vsig's clock: the host's monotonic clock by default, or a manual clock that
+ * moves only through vsig_clock_advance, firing what falls due on the way and
+ * waking timed waits. Each TEST runs in its own process, so each may switch
+ * to the manual clock itself. */
+#include "vt.h"
+#include <vsig.h>
+
+#include <limits.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#define US 1000LL
+#define MS 1000000LL
+#define SEC 1000000000LL
+
+static int64_t host_mono(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * SEC + ts.tv_nsec;
+}
+
+/* Waits on other threads are bounded only as a guard against a hang. */
+#define WAIT_FOR(cond)                                                                         \
+  do {                                                                                         \
+    int64_t wf_end = host_mono() + 60 * SEC;                                                   \
+    while (!(cond)) {                                                                          \
+      if (host_mono() > wf_end)                                                                \
+        VT_FAIL("gave up waiting for %s", #cond);                                              \
+      sched_yield();                                                                           \
+    }                                                                                          \
+  } while (0)
+
+static void manual(int64_t start) { CHECK_EQ(vsig_clock_set_manual(start), 0); }
+static void advance(int64_t ns) { CHECK_EQ(vsig_clock_advance(ns), 0); }
+
+static vsig_sigset_t set1(int sig) {
+  vsig_sigset_t s;
+  vsig_sigemptyset(&s);
+  vsig_sigaddset(&s, sig);
+  return s;
+}
+
+static void block(int sig) {
+  vsig_sigset_t s = set1(sig);
+  CHECK_EQ(vsig_pthread_sigmask(VSIG_SIG_BLOCK, &s, NULL), 0);
+}
+
+static int state_of(vsig_thread_t t) {
+  int s = -1;
+  CHECK_EQ(vsig_thread_getstate(t, &s), 0);
+  return s;
+}
+
+/* Let another thread run for a moment: used only before checking that
+ * something has NOT happened, never to make something happen. */
+static void settle(void) {
+  for (int i = 0; i < 50; i++) {
+    struct timespec ts = {0, 20000};
+    nanosleep(&ts, NULL);
+  }
+}
+
+/* ---- the host clock ------------------------------------------------------------- */
+
+TEST(host_clock_is_the_monotonic_clock) {
+  for (int i = 0; i < 1000; i++) {
+    int64_t a = host_mono();
+    int64_t v = vsig_clock_now();
+    int64_t b = host_mono();
+    CHECK(a <= v && v <= b);
+  }
+}
+
+TEST(advance_without_manual_clock_is_einval) {
+  CHECK_EQ(vsig_clock_advance(0), EINVAL);
+  CHECK_EQ(vsig_clock_advance(SEC), EINVAL);
+  CHECK_EQ(vsig_clock_advance(-1), EINVAL);
+}
+
+TEST(reading_the_host_clock_does_not_prevent_switching) {
+  /* Only a deadline set on the host clock pins it; a read does not. */
+  (void)vsig_clock_now();
+  manual(77);
+  CHECK_EQ(vsig_clock_now(), 77);
+}
+
+TEST(set_manual_after_host_timer_is_ebusy) {
+  block(VSIG_SIGALRM); /* the default action would end the test process */
+  CHECK_EQ(vsig_alarm(100), 0u);
+  CHECK_EQ(vsig_clock_set_manual(0), EBUSY);
+  CHECK_EQ(vsig_alarm(0), 100u);
+  /* Disarmed, but a deadline was set on the host clock: still pinned. */
+  CHECK_EQ(vsig_clock_set_manual(0), EBUSY);
+  CHECK_EQ(vsig_clock_advance(1), EINVAL); /* the failed switch changed nothing */
+  int64_t a = host_mono(), v = vsig_clock_now(), b = host_mono();
+  CHECK(a <= v && v <= b);
+}
+
+TEST(set_manual_after_host_nanosleep_is_ebusy) {
+  struct timespec ms = {0, 1000000};
+  CHECK_EQ(vsig_nanosleep(&ms, NULL), 0);
+  CHECK_EQ(vsig_clock_set_manual(0), EBUSY);
+}
+
+TEST(set_manual_after_host_sigtimedwait_is_ebusy) {
+  vsig_sigset_t s = set1(VSIG_SIGUSR1);
+  block(VSIG_SIGUSR1);
+  struct timespec ms = {0, 1000000};
+  CHECK_ERRNO(vsig_sigtimedwait(&s, NULL, &ms), EAGAIN);
+  CHECK_EQ(vsig_clock_set_manual(0), EBUSY);
+}
+
+TEST(set_manual_after_host_timer_create_settime_is_ebusy) {
+  block(VSIG_SIGRTMIN);
+  vsig_sigevent_t sev = {.sigev_notify = VSIG_SIGEV_SIGNAL, .sigev_signo = VSIG_SIGRTMIN};
+  vsig_timer_t id;
+  CHECK_EQ(vsig_timer_create(VSIG_CLOCK_MONOTONIC, &sev, &id), 0);
+  vsig_itimerspec_t its = {.it_value = {1000, 0}};
+  CHECK_EQ(vsig_timer_settime(id, 0, &its, NULL), 0);
+  CHECK_EQ(vsig_clock_set_manual(0), EBUSY);
+  CHECK_EQ(vsig_timer_delete(id), 0);
+}
+
+TEST(creating_a_timer_sets_no_deadline_and_does_not_pin_the_clock) {
+  vsig_timer_t id;
+  CHECK_EQ(vsig_timer_create(VSIG_CLOCK_MONOTONIC, NULL, &id), 0);
+  manual(0);
+  block(VSIG_SIGALRM);
+  vsig_itimerspec_t its = {.it_value = {1, 0}};
+  CHECK_EQ(vsig_timer_settime(id, 0, &its, NULL), 0);
+  advance(SEC); /* armed after the switch: on the manual clock */
+  vsig_sigset_t s = set1(VSIG_SIGALRM);
+  struct timespec zero = {0, 0};
+  CHECK_EQ(vsig_sigtimedwait(&s, NULL, &zero), VSIG_SIGALRM);
+}
+
+TEST(proc_raise_interval_on_host_clock_pins_it) {
+  CHECK_EQ(vsig_proc_raise_interval(VSIG_SIGUSR1, 100000, 0), 0);
+  CHECK_EQ(vsig_clock_set_manual(0), EBUSY);
+  CHECK_EQ(vsig_proc_raise_interval(VSIG_SIGUSR1, 0, 0), 0);
+}
+
+/* ---- the manual clock ------------------------------------------------------------ */
+
+TEST(manual_clock_reads_its_start_and_moves_only_when_advanced) {
+  manual(1000);
+  CHECK_EQ(vsig_clock_now(), 1000);
+  settle();
+  CHECK_EQ(vsig_clock_now(), 1000);
+  advance(0);
+  CHECK_EQ(vsig_clock_now(), 1000);
+  advance(1);
+  CHECK_EQ(vsig_clock_now(), 1001);
+  advance(3600 * SEC);
+  CHECK_EQ(vsig_clock_now(), 1001 + 3600 * SEC);
+}
+
+TEST(manual_clock_may_start_at_zero) {
+  manual(0);
+  CHECK_EQ(vsig_clock_now(), 0);
+  advance(5);
+  CHECK_EQ(vsig_clock_now(), 5);
+}
+
+TEST(set_manual_twice_is_ebusy_and_keeps_the_time) {
+  manual(500);
+  advance(10);
+  CHECK_EQ(vsig_clock_set_manual(0), EBUSY);
+  CHECK_EQ(vsig_clock_set_manual(510), EBUSY);
+  CHECK_EQ(vsig_clock_now(), 510);
+}
+
+TEST(set_manual_negative_start_is_einval) {
+  CHECK_EQ(vsig_clock_set_manual(-1), EINVAL);
+  CHECK_EQ(vsig_clock_set_manual(INT64_MIN), EINVAL);
+  /* Nothing changed: still the host clock, and still free to switch. */
+  CHECK_EQ(vsig_clock_advance(1), EINVAL);
+  manual(3);
+  CHECK_EQ(vsig_clock_now(), 3);
+}
+
+TEST(advance_negative_is_einval_and_keeps_the_time) {
+  manual(100);
+  CHECK_EQ(vsig_clock_advance(-1), EINVAL);
+  CHECK_EQ(vsig_clock_advance(INT64_MIN), EINVAL);
+  CHECK_EQ(vsig_clock_now(), 100);
+}
+
+TEST(advance_saturates_at_the_end_of_time) {
+  manual(INT64_MAX - 10);
+  advance(INT64_MAX);
+  CHECK_EQ(vsig_clock_now(), INT64_MAX);
+  advance(1);
+  CHECK_EQ(vsig_clock_now(), INT64_MAX);
+  advance(0);
+  CHECK_EQ(vsig_clock_now(), INT64_MAX);
+}
+
+TEST(manual_start_at_the_largest_time) {
+  manual(INT64_MAX);
+  CHECK_EQ(vsig_clock_now(), INT64_MAX);
+  advance(SEC);
+  CHECK_EQ(vsig_clock_now(), INT64_MAX);
+}
+
+TEST(advance_fires_every_due_timer_in_deadline_order) {
+  manual(0);
+  int sig = VSIG_SIGRTMIN + 1;
+  block(sig);
+  /* Real-time instances queue in the order the timers fired. */
+  const int64_t at[] = {3 * MS, 1 * MS, 2 * MS + 1, 2 * MS, 5 * MS};
+  vsig_timer_t id[5];
+  for (int i = 0; i < 5; i++) {
+    vsig_sigevent_t sev = {.sigev_notify = VSIG_SIGEV_SIGNAL, .sigev_signo = sig};
+    sev.sigev_value.sival_int = i;
+    CHECK_EQ(vsig_timer_create(VSIG_CLOCK_MONOTONIC, &sev, &id[i]), 0);
+    vsig_itimerspec_t its = {.it_value = {0, (long)at[i]}};
+    CHECK_EQ(vsig_timer_settime(id[i], 0, &its, NULL), 0);
+  }
+  advance(4 * MS); /* the one at 5 ms is not due yet */
+  vsig_sigset_t s = set1(sig);
+  struct timespec zero = {0, 0};
+  const int order[] = {1, 3, 2, 0};
+  for (int i = 0; i < 4; i++) {
+    vsig_siginfo_t si;
+    CHECK_EQ(vsig_sigtimedwait(&s, &si, &zero), sig);
+    CHECK_EQ(si.si_value.sival_int, order[i]);
+    CHECK_EQ(si.si_code, VSIG_SI_TIMER);
+    CHECK_EQ(si.si_timerid, id[order[i]]);
+  }
+  CHECK_ERRNO(vsig_sigtimedwait(&s, NULL, &zero), EAGAIN);
+  advance(1 * MS);
+  vsig_siginfo_t si;
+  CHECK_EQ(vsig_sigtimedwait(&s, &si, &zero), sig);
+  CHECK_EQ(si.si_value.sival_int, 4);
+  for (int i = 0; i < 5; i++)
+    CHECK_EQ(vsig_timer_delete(id[i]), 0);
+}
+
+TEST(same_deadline_timers_both_fire) {
+  manual(0);
+  int sig = VSIG_SIGRTMIN;
+  block(sig);
+  vsig_timer_t a, b;
+  vsig_sigevent_t sev = {.sigev_notify = VSIG_SIGEV_SIGNAL, .sigev_signo = sig};
+  CHECK_EQ(vsig_timer_create(VSIG_CLOCK_MONOTONIC, &sev, &a), 0);
+  CHECK_EQ(vsig_timer_create(VSIG_CLOCK_MONOTONIC, &sev, &b), 0);
+  vsig_itimerspec_t its = {.it_value = {1, 0}};
+  CHECK_EQ(vsig_timer_settime(a, 0, &its, NULL), 0);
+  CHECK_EQ(vsig_timer_settime(b, 0, &its, NULL), 0);
+  advance(SEC);
+  vsig_sigset_t s = set1(sig);
+  struct timespec zero = {0, 0};
+  vsig_siginfo_t x, y;
+  CHECK_EQ(vsig_sigtimedwait(&s, &x, &zero), sig);
+  CHECK_EQ(vsig_sigtimedwait(&s, &y, &zero), sig);
+  CHECK(x.si_timerid != y.si_timerid);
+  CHECK(x.si_timerid == a || x.si_timerid == b);
+  CHECK(y.si_timerid == a || y.si_timerid == b);
+}
+
+/* The terminate callback runs on the advancing thread while it fires: the
+ * time it reads is the deadline of the timer that fired, not the target. */
+static atomic_llong term_seen_at;
+static atomic_int term_sig;
+static void on_terminate(vsig_pid_t pid, int sig, void *arg) {
+  (void)pid;
+  (void)arg;
+  atomic_store(&term_seen_at, vsig_clock_now());
+  atomic_store(&term_sig, sig);
+}
+
+struct alarm_victim {
+  _Atomic int armed;
+  int rc, err;
+  unsigned first;
+};
+
+static void *arm_alarm_and_pause(void *arg) {
+  struct alarm_victim *v = arg;
+  v->first = vsig_alarm(2);
+  atomic_store(&v->armed, 1);
+  errno = 0;
+  v->rc = vsig_pause();
+  v->err = errno;
+  return NULL;
+}
+
+TEST(time_while_firing_is_the_deadline_of_the_firing_timer) {
+  manual(10 * SEC);
+  vsig_set_terminate_callback(on_terminate, NULL);
+  vsig_pid_t pid;
+  CHECK_EQ(vsig_proc_create(NULL, &pid), 0);
+  struct alarm_victim v = {0};
+  pthread_t h;
+  vsig_thread_t tid;
+  CHECK_EQ(vsig_thread_create(&h, &tid, pid, 0, arm_alarm_and_pause, &v), 0);
+  WAIT_FOR(atomic_load(&v.armed) && state_of(tid) == VSIG_THREAD_INTERRUPTIBLE);
+  advance(60 * SEC);
+  CHECK_EQ(atomic_load(&term_sig), VSIG_SIGALRM);
+  CHECK_EQ(atomic_load(&term_seen_at), 12 * SEC);
+  CHECK_EQ(vsig_clock_now(), 70 * SEC);
+  CHECK_EQ(pthread_join(h, NULL), 0);
+  CHECK_EQ(v.first, 0u);
+  CHECK_EQ(v.rc, -1);
+  CHECK_EQ(v.err, ECANCELED);
+  int ts = 0;
+  CHECK_EQ(vsig_proc_status(pid, &ts), 0);
+  CHECK_EQ(ts, VSIG_SIGALRM);
+  CHECK_EQ(vsig_proc_destroy(pid), 0);
+}
+
+/* ---- timed waits on the manual clock ------------------------------------------------ */
+
+enum { W_TIMEDWAIT, W_NANOSLEEP, W_SLEEP, W_USLEEP, W_FOREVER };
+
+struct waiter {
+  int mode;
+  struct timespec ts;
+  int sig;
+  _Atomic int started, done;
+  long long rc;
+  int err;
+  vsig_siginfo_t info;
+  struct timespec rem;
+};
+
+static void *waiter_main(void *arg) {
+  struct waiter *w = arg;
+  vsig_sigset_t s = set1(w->sig ? w->sig : VSIG_SIGUSR1);
+  CHECK_EQ(vsig_pthread_sigmask(VSIG_SIG_BLOCK, &s, NULL), 0);
+  atomic_store(&w->started, 1);
+  errno = 0;
+  switch (w->mode) {
+  case W_TIMEDWAIT:
+  case W_FOREVER:
+    w->rc = vsig_sigtimedwait(&s, &w->info, &w->ts);
+    break;
+  case W_NANOSLEEP:
+    w->rc = vsig_nanosleep(&w->ts, &w->rem);
+    break;
+  case W_SLEEP:
+    w->rc = vsig_sleep((unsigned)w->ts.tv_sec);
+    break;
+  case W_USLEEP:
+    w->rc = vsig_usleep((unsigned long)(w->ts.tv_sec * 1000000 + w->ts.tv_nsec / 1000));
+    break;
+  }
+  w->err = errno;
+  atomic_store(&w->done, 1);
+  return NULL;
+}
+
+static void start_waiter(struct waiter *w, pthread_t *h, vsig_thread_t *tid, int state) {
+  CHECK_EQ(vsig_thread_create(h, tid, vsig_getpid(), 0, waiter_main, w), 0);
+  WAIT_FOR(atomic_load(&w->started) && state_of(*tid) == state);
+}
+
+TEST(sigtimedwait_wakes_when_another_thread_advances_past_its_deadline) {
+  manual(SEC);
+  block(VSIG_SIGUSR1);
+  struct waiter w = {.mode = W_TIMEDWAIT, .ts = {5, 0}};
+  pthread_t h;
+  vsig_thread_t tid;
+  start_waiter(&w, &h, &tid, VSIG_THREAD_SIGWAIT);
+  advance(5 * SEC - 1);
+  settle();
+  CHECK(!atomic_load(&w.done));
+  CHECK_EQ(state_of(tid), VSIG_THREAD_SIGWAIT);
+  advance(1);
+  WAIT_FOR(atomic_load(&w.done));
+  CHECK_EQ(pthread_join(h, NULL), 0);
+  CHECK_EQ(w.rc, -1);
+  CHECK_EQ(w.err, EAGAIN);
+}
+
+TEST(sigtimedwait_in_one_big_advance) {
+  manual(0);
+  block(VSIG_SIGUSR1);
+  struct waiter w = {.mode = W_TIMEDWAIT, .ts = {0, 1}};
+  pthread_t h;
+  vsig_thread_t tid;
+  start_waiter(&w, &h, &tid, VSIG_THREAD_SIGWAIT);
+  advance(3600 * SEC);
+  WAIT_FOR(atomic_load(&w.done));
+  CHECK_EQ(pthread_join(h, NULL), 0);
+  CHECK_EQ(w.rc, -1);
+  CHECK_EQ(w.err, EAGAIN);
+}
+
+TEST(nanosleep_wakes_when_another_thread_advances_past_its_deadline) {
+  manual(0);
+  struct waiter w = {.mode = W_NANOSLEEP, .ts = {2, 500}};
+  pthread_t h;
+  vsig_thread_t tid;
+  start_waiter(&w, &h, &tid, VSIG_THREAD_INTERRUPTIBLE);
+  advance(2 * SEC);
+  advance(499);
+  settle();
+  CHECK(!atomic_load(&w.done));
+  advance(1);
+  WAIT_FOR(atomic_load(&w.done));
+  CHECK_EQ(pthread_join(h, NULL), 0);
+  CHECK_EQ(w.rc, 0);
+}
+
+TEST(sleep_and_usleep_wake_on_advance) {
+  manual(0);
+  struct waiter w = {.mode = W_SLEEP, .ts = {3, 0}};
+  pthread_t h;
+  vsig_thread_t tid;
+  start_waiter(&w, &h, &tid, VSIG_THREAD_INTERRUPTIBLE);
+  advance(3 * SEC - 1);
+  settle();
+  CHECK(!atomic_load(&w.done));
+  advance(1);
+  WAIT_FOR(atomic_load(&w.done));
+  CHECK_EQ(pthread_join(h, NULL), 0);
+  CHECK_EQ(w.rc, 0); /* nothing unslept */
+
+  struct waiter u = {.mode = W_USLEEP, .ts = {0, 1500 * US}};
+  start_waiter(&u, &h, &tid, VSIG_THREAD_INTERRUPTIBLE);
+  advance(1499 * US);
+  settle();
+  CHECK(!atomic_load(&u.done));
+  advance(1 * US);
+  WAIT_FOR(atomic_load(&u.done));
+  CHECK_EQ(pthread_join(h, NULL), 0);
+  CHECK_EQ(u.rc, 0);
+}
+
+TEST(timed_wait_beyond_any_clock_is_forever) {
+  manual(0);
+  block(VSIG_SIGUSR1);
+  struct waiter w = {.mode = W_FOREVER, .ts = {(time_t)INT64_MAX, 999999999}};
+  pthread_t h;
+  vsig_thread_t tid;
+  start_waiter(&w, &h, &tid, VSIG_THREAD_SIGWAIT);
+  advance(INT64_MAX / 2);
+  settle();
+  CHECK(!atomic_load(&w.done));
+  CHECK_EQ(vsig_pthread_kill(tid, VSIG_SIGUSR1), 0);
+  WAIT_FOR(atomic_load(&w.done));
+  CHECK_EQ(pthread_join(h, NULL), 0);
+  CHECK_EQ(w.rc, VSIG_SIGUSR1);
+}
+
+TEST(timer_due_before_a_wait_deadline_is_taken_by_the_waiter) {
+  /* Fired in deadline order in one advance: the timer at 3 s reaches the
+   * waiter before its own deadline at 10 s does. */
+  manual(0);
+  int sig = VSIG_SIGRTMIN;
+  block(sig);
+  struct waiter w = {.mode = W_TIMEDWAIT, .ts = {10, 0}, .sig = sig};
+  pthread_t h;
+  vsig_thread_t tid;
+  start_waiter(&w, &h, &tid, VSIG_THREAD_SIGWAIT);
+  vsig_sigevent_t sev = {.sigev_notify = VSIG_SIGEV_SIGNAL, .sigev_signo = sig};
+  sev.sigev_value.sival_int = 42;
+  vsig_timer_t id;
+  CHECK_EQ(vsig_timer_create(VSIG_CLOCK_MONOTONIC, &sev, &id), 0);
+  vsig_itimerspec_t its = {.it_value = {3, 0}};
+  CHECK_EQ(vsig_timer_settime(id, 0, &its, NULL), 0);
+  advance(10 * SEC);
+  WAIT_FOR(atomic_load(&w.done));
+  CHECK_EQ(pthread_join(h, NULL), 0);
+  CHECK_EQ(w.rc, sig);
+  CHECK_EQ(w.info.si_code, VSIG_SI_TIMER);
+  CHECK_EQ(w.info.si_value.sival_int, 42);
+  CHECK_EQ(w.info.si_timerid, id);
+}
+
+TEST(many_sleepers_wake_in_deadline_order) {
+  manual(0);
+  enum { N = 6 };
+  struct waiter w[N];
+  pthread_t h[N];
+  vsig_thread_t tid[N];
+  for (int i = 0; i < N; i++) {
+    w[i] = (struct waiter){.mode = W_NANOSLEEP, .ts = {0, (long)((N - i) * MS)}};
+    start_waiter(&w[i], &h[i], &tid[i], VSIG_THREAD_INTERRUPTIBLE);
+  }
+  /* Each step wakes exactly the sleeper whose deadline it reaches. */
+  for (int step = 1; step <= N; step++) {
+    advance(MS);
+    int who = N - step;
+    WAIT_FOR(atomic_load(&w[who].done));
+    settle();
+    for (int i = 0; i < N; i++)
+      CHECK_EQ(atomic_load(&w[i].done), i >= who);
+  }
+  for (int i = 0; i < N; i++) {
+    CHECK_EQ(pthread_join(h[i], NULL), 0);
+    CHECK_EQ(w[i].rc, 0);
+  }
+}
