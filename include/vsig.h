@@ -78,12 +78,12 @@ enum {
 #define VSIG_SIG_SETMASK 2
 
 /* sa_flags bits (Linux values). */
-#define VSIG_SA_NOCLDSTOP 0x00000001     /* accepted, kept; acts with SIGCHLD (later) */
-#define VSIG_SA_NOCLDWAIT 0x00000002     /* accepted, kept; acts with SIGCHLD (later) */
-#define VSIG_SA_SIGINFO 0x00000004       /* handler is sa_sigaction */
-#define VSIG_SA_ONSTACK 0x08000000       /* accepted, kept; handlers run on the caller's stack */
-#define VSIG_SA_RESTART 0x10000000       /* embedder calls restart after the handler */
-#define VSIG_SA_NODEFER 0x40000000       /* do not block the signal in its own handler */
+#define VSIG_SA_NOCLDSTOP 0x00000001 /* accepted, kept; acts with SIGCHLD (later) */
+#define VSIG_SA_NOCLDWAIT 0x00000002 /* accepted, kept; acts with SIGCHLD (later) */
+#define VSIG_SA_SIGINFO 0x00000004   /* handler is sa_sigaction */
+#define VSIG_SA_ONSTACK 0x08000000   /* accepted, kept; handlers run on the caller's stack */
+#define VSIG_SA_RESTART 0x10000000   /* embedder calls restart after the handler */
+#define VSIG_SA_NODEFER 0x40000000   /* do not block the signal in its own handler */
 #define VSIG_SA_RESETHAND ((int)0x80000000u) /* reset to SIG_DFL on entry to the handler */
 
 /* si_code values (Linux values). */
@@ -166,11 +166,11 @@ typedef struct vsig_siginfo {
   int si_code;  /* VSIG_SI_* */
   union {
     struct {
-      vsig_pid_t si_pid;     /* sending process */
-      vsig_uid_t si_uid;     /* its user id */
-      int si_status;         /* exit status or signal (SIGCHLD, later) */
-      int si_overrun;        /* timer overruns */
-      int si_timerid;        /* timer id */
+      vsig_pid_t si_pid; /* sending process */
+      vsig_uid_t si_uid; /* its user id */
+      int si_status;     /* exit status or signal (SIGCHLD, later) */
+      int si_overrun;    /* timer overruns */
+      int si_timerid;    /* timer id */
       int si_reserved_;
       vsig_sigval_t si_value; /* value from sigqueue or a timer */
       void *si_addr;
@@ -212,11 +212,11 @@ typedef struct vsig_sigaction {
 #define VSIG_SIG_ERR ((vsig_handler_t)-1)
 
 /* ---- signal sets (0, or -1 with errno EINVAL) ------------------------------ */
-VSIG_API int vsig_sigemptyset(vsig_sigset_t *set);                   /* no signals */
-VSIG_API int vsig_sigfillset(vsig_sigset_t *set);                    /* signals 1..64 */
-VSIG_API int vsig_sigaddset(vsig_sigset_t *set, int sig);            /* add sig */
-VSIG_API int vsig_sigdelset(vsig_sigset_t *set, int sig);            /* remove sig */
-VSIG_API int vsig_sigismember(const vsig_sigset_t *set, int sig);    /* 1, 0 or -1 */
+VSIG_API int vsig_sigemptyset(vsig_sigset_t *set);                /* no signals */
+VSIG_API int vsig_sigfillset(vsig_sigset_t *set);                 /* signals 1..64 */
+VSIG_API int vsig_sigaddset(vsig_sigset_t *set, int sig);         /* add sig */
+VSIG_API int vsig_sigdelset(vsig_sigset_t *set, int sig);         /* remove sig */
+VSIG_API int vsig_sigismember(const vsig_sigset_t *set, int sig); /* 1, 0 or -1 */
 
 /* ---- actions --------------------------------------------------------------- */
 /* Examine and/or change the caller's process action for sig. EINVAL for a bad
@@ -337,7 +337,7 @@ VSIG_API int vsig_pthread_create(pthread_t *host, const pthread_attr_t *attr,
 VSIG_API vsig_thread_t vsig_thread_self(void);
 /* The vsig thread running on a host thread: ESRCH if none. */
 VSIG_API int vsig_thread_from_host(pthread_t host, vsig_thread_t *thread);
-VSIG_API int vsig_thread_setpriority(vsig_thread_t thread, int priority); /* ESRCH */
+VSIG_API int vsig_thread_setpriority(vsig_thread_t thread, int priority);  /* ESRCH */
 VSIG_API int vsig_thread_getpriority(vsig_thread_t thread, int *priority); /* ESRCH */
 /* What a thread is doing, as the delivery algorithm sees it. */
 enum {
@@ -406,7 +406,7 @@ typedef int vsig_timer_t;
 #define VSIG_SIGEV_THREAD 2    /* not provided: EINVAL */
 #define VSIG_SIGEV_THREAD_ID 4 /* signal one vsig thread (sigev_thread_id) */
 typedef struct vsig_sigevent {
-  vsig_sigval_t sigev_value;     /* carried in si_value */
+  vsig_sigval_t sigev_value; /* carried in si_value */
   int sigev_signo;
   int sigev_notify;              /* VSIG_SIGEV_* */
   vsig_thread_t sigev_thread_id; /* for VSIG_SIGEV_THREAD_ID */

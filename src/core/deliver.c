@@ -207,7 +207,7 @@ static void handoff(struct vsig_thr *w, int sig, struct inst *in) {
 }
 
 void thread_notify(struct vsig_thr *t) {
-  atomic_store_explicit(&t->attention, 1, memory_order_release);
+  atomic_store(&t->attention, 1); /* seq_cst: see deliver_self */
   if (t->state == T_INTR || t->state == T_SIGWAIT) {
     host_event_signal(&t->ev);
     if (t->wake_fn)
@@ -269,7 +269,7 @@ void proc_distribute(struct vsig_proc *p, int sig, struct vsig_thr *self, struct
       continue;
     }
     if (t == self) {
-      atomic_store_explicit(&t->attention, 1, memory_order_release);
+      atomic_store(&t->attention, 1); /* seq_cst: see deliver_self */
       a->deliver_self = 1;
     } else {
       thread_notify(t);
@@ -325,7 +325,7 @@ void thread_send_inst(struct vsig_thr *t, int sig, struct inst *in, struct vsig_
     return;
   }
   if (t == self) {
-    atomic_store_explicit(&t->attention, 1, memory_order_release);
+    atomic_store(&t->attention, 1); /* seq_cst: see deliver_self */
     a->deliver_self = 1;
   } else {
     thread_notify(t);
@@ -355,8 +355,7 @@ int thread_send(struct vsig_thr *t, int sig, const vsig_siginfo_t *info, bool qu
 /* Removing an instance from the process queue (a deleted timer's) may leave
  * more claims than instances: take the surplus back from some claimants. */
 void proc_pending_shrunk(struct vsig_proc *p, int sig) {
-  for (struct vsig_thr *t = p->threads; t && p->claimed[sig] > p->pending.count[sig];
-       t = t->next)
+  for (struct vsig_thr *t = p->threads; t && p->claimed[sig] > p->pending.count[sig]; t = t->next)
     if (t->claims[sig])
       claims_dec(t, sig, 1);
 }
@@ -372,7 +371,7 @@ void proc_terminate(struct vsig_proc *p, int sig, struct after *a) {
     sigq_drop_all(p, &t->tpending);
     memset(t->claims, 0, sizeof t->claims);
     atomic_store(&t->claimed_set, 0);
-    atomic_store_explicit(&t->attention, 1, memory_order_release);
+    atomic_store(&t->attention, 1); /* seq_cst: see deliver_self */
     if (t->state == T_INTR || t->state == T_SIGWAIT) {
       host_event_signal(&t->ev);
       if (t->wake_fn)
@@ -433,8 +432,8 @@ static void call_handler(int sig, vsig_siginfo_t *info, uintptr_t h, int flags) 
 
 /* The mask during a handler is old | sa_mask | sig (unless SA_NODEFER); on
  * return the old mask comes back exactly, whatever the handler did to it. */
-bool run_handler(struct vsig_thr *t, int sig, vsig_siginfo_t *info, uintptr_t h,
-                 uint64_t amask, int flags) {
+bool run_handler(struct vsig_thr *t, int sig, vsig_siginfo_t *info, uintptr_t h, uint64_t amask,
+                 int flags) {
   uint64_t old = atomic_load_explicit(&t->mask, memory_order_relaxed);
   uint64_t hmask = old | amask | ((flags & VSIG_SA_NODEFER) ? 0 : SIGBIT(sig));
   mask_set_self(t, hmask);
@@ -487,9 +486,8 @@ int deliver_self(struct vsig_thr *t, bool *restart) {
       return -ECANCELED;
     }
     if (flags & VSIG_SA_RESETHAND) {
-      vsig_sigaction_t dfl = {.sa_handler = VSIG_SIG_DFL,
-                              .sa_mask = {amask},
-                              .sa_flags = flags & ~VSIG_SA_SIGINFO};
+      vsig_sigaction_t dfl = {
+          .sa_handler = VSIG_SIG_DFL, .sa_mask = {amask}, .sa_flags = flags & ~VSIG_SA_SIGINFO};
       action_write(p, sig, &dfl);
     }
     host_unlock(&p->lock);

@@ -172,16 +172,16 @@ enum thr_state {
 struct vsig_thr {
   struct hnode node; /* key: thread id */
   struct vsig_proc *proc;
-  struct vsig_thr *next;        /* in proc->threads, attach order */
-  pthread_t host;               /* guarded by the registry lock */
+  struct vsig_thr *next; /* in proc->threads, attach order */
+  pthread_t host;        /* guarded by the registry lock */
   bool host_known;
 
   _Atomic uint64_t mask; /* written only by the thread itself */
   _Atomic int attention; /* something may be deliverable, or the process died */
 
-  struct sigq tpending;           /* thread-directed */
-  uint32_t claims[VSIG_NSIG];     /* process-directed instances promised to us */
-  _Atomic uint64_t claimed_set;   /* signals with claims > 0 */
+  struct sigq tpending;         /* thread-directed */
+  uint32_t claims[VSIG_NSIG];   /* process-directed instances promised to us */
+  _Atomic uint64_t claimed_set; /* signals with claims > 0 */
 
   int priority;
   enum thr_state state;
@@ -213,9 +213,9 @@ static inline struct vsig_thr *self_thread(void) {
 /* Registry (registry.c). */
 void reg_lock(void);
 void reg_unlock(void);
-struct vsig_proc *reg_find_proc(vsig_pid_t pid);        /* registry lock held */
-struct vsig_thr *reg_find_thread(vsig_thread_t id);     /* registry lock held */
-int reg_add_proc(struct vsig_proc *p);                  /* -ENOMEM */
+struct vsig_proc *reg_find_proc(vsig_pid_t pid);    /* registry lock held */
+struct vsig_thr *reg_find_thread(vsig_thread_t id); /* registry lock held */
+int reg_add_proc(struct vsig_proc *p);              /* -ENOMEM */
 void reg_del_proc(struct vsig_proc *p);
 int reg_add_thread(struct vsig_thr *t);
 void reg_del_thread(struct vsig_thr *t);
@@ -243,13 +243,13 @@ void pool_destroy(struct vsig_proc *p);
 /* Processes (proc.c). */
 struct vsig_proc *proc_new(const vsig_proc_attr_t *attr, vsig_pid_t pid); /* NULL: ENOMEM */
 void proc_free(struct vsig_proc *p);
-struct vsig_proc *proc_default(void); /* created on first use */
+struct vsig_proc *proc_default(void);          /* created on first use */
 struct vsig_proc *proc_lookup(vsig_pid_t pid); /* registry lock held */
 void proc_reset_default(struct vsig_proc *p);
 
 /* What a send left for the caller to do once it has dropped the locks. */
 struct after {
-  int deliver_self;   /* the calling thread has something deliverable */
+  int deliver_self;    /* the calling thread has something deliverable */
   vsig_pid_t dead_pid; /* a process was terminated by dead_sig */
   int dead_sig;
   bool dead_default;
@@ -327,14 +327,14 @@ void timer_generate(struct vsig_timer *t, struct vsig_proc *p, struct after *a);
 struct vsig_proc *timer_proc(const struct vsig_timer *t);
 /* Forget a timer whose signal may be pending. Service and process locks. */
 void timer_unqueue(struct vsig_timer *t, struct vsig_proc *p);
-void timers_free(struct vsig_proc *p); /* process gone: memory only */
+void timers_free(struct vsig_proc *p);      /* process gone: memory only */
 void timers_proc_stop(struct vsig_proc *p); /* registry lock held, before destroy */
 struct vsig_timer *ptimer_get(struct vsig_proc *p, vsig_timer_t id); /* process lock */
-struct vsig_timer *ptimer_new(struct vsig_proc *p, int *err);          /* process lock */
-void ptimer_release(struct vsig_proc *p, struct vsig_timer *t);       /* both locks */
-void timers_proc_dead(vsig_pid_t pid); /* no lock held */
-void timers_thread_gone(struct vsig_thr *t); /* service and process locks */
-struct vsig_timer *timer_alloc_internal(struct vsig_proc *p, int sig); /* process lock */
+struct vsig_timer *ptimer_new(struct vsig_proc *p, int *err);        /* process lock */
+void ptimer_release(struct vsig_proc *p, struct vsig_timer *t);      /* both locks */
+void timers_proc_dead(vsig_pid_t pid);                               /* no lock held */
+void timers_thread_gone(struct vsig_thr *t);                         /* service and process locks */
+struct vsig_timer *timer_alloc_internal(struct vsig_proc *p, int sig);           /* process lock */
 void itimer_to_spec(const struct vsig_timer *t, int64_t *left, int64_t *period); /* svc lock */
 
 /* Send a prepared instance (used by timers, whose node is their own). */

@@ -17,8 +17,7 @@ static int do_raise(int sig) {
     vsig_sigaction_t act;
     action_read(p, sig, &act);
     uintptr_t h = (uintptr_t)act.sa_handler;
-    if (h == (uintptr_t)VSIG_SIG_IGN ||
-        (h == (uintptr_t)VSIG_SIG_DFL && dfl_discards(sig)))
+    if (h == (uintptr_t)VSIG_SIG_IGN || (h == (uintptr_t)VSIG_SIG_DFL && dfl_discards(sig)))
       return 0;
     if (h != (uintptr_t)VSIG_SIG_DFL && !(act.sa_flags & VSIG_SA_RESETHAND)) {
       vsig_siginfo_t info;

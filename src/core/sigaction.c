@@ -1,9 +1,9 @@
 /* sigaction and signal. */
 #include "internal.h"
 
-#define KNOWN_FLAGS                                                                       \
-  (VSIG_SA_NOCLDSTOP | VSIG_SA_NOCLDWAIT | VSIG_SA_SIGINFO | VSIG_SA_ONSTACK |            \
-   VSIG_SA_RESTART | VSIG_SA_NODEFER | VSIG_SA_RESETHAND)
+#define KNOWN_FLAGS                                                                                \
+  (VSIG_SA_NOCLDSTOP | VSIG_SA_NOCLDWAIT | VSIG_SA_SIGINFO | VSIG_SA_ONSTACK | VSIG_SA_RESTART |   \
+   VSIG_SA_NODEFER | VSIG_SA_RESETHAND)
 
 /* POSIX: setting SIG_IGN, or SIG_DFL for a signal whose default is to ignore
  * it, discards pending instances whether or not they are blocked. */
@@ -38,7 +38,7 @@ static int do_sigaction(int sig, const vsig_sigaction_t *act, vsig_sigaction_t *
   if (act) {
     action_write(p, sig, &new);
     if (new.sa_handler == VSIG_SIG_IGN ||
-        (new.sa_handler == VSIG_SIG_DFL && sig_default(sig) == DFL_IGN))
+        (new.sa_handler == VSIG_SIG_DFL &&sig_default(sig) == DFL_IGN))
       discard_everywhere(p, sig);
   }
   host_unlock(&p->lock);

@@ -176,8 +176,7 @@ static void *trampoline(void *arg) {
 }
 
 static int create(pthread_t *host, vsig_thread_t *thread, struct vsig_proc *p, int priority,
-                  uint64_t mask, const pthread_attr_t *attr, void *(*start)(void *),
-                  void *arg) {
+                  uint64_t mask, const pthread_attr_t *attr, void *(*start)(void *), void *arg) {
   struct start_ctx *c = malloc(sizeof *c);
   if (!c)
     return ENOMEM;
@@ -231,8 +230,7 @@ int vsig_pthread_create(pthread_t *host, const pthread_attr_t *attr, void *(*sta
   struct vsig_thr *self = self_thread();
   if (!self)
     return EAGAIN;
-  return create(host, NULL, self->proc, self->priority, atomic_load(&self->mask), attr, start,
-                arg);
+  return create(host, NULL, self->proc, self->priority, atomic_load(&self->mask), attr, start, arg);
 }
 
 vsig_thread_t vsig_thread_self(void) {

@@ -107,7 +107,7 @@ static int do_settime(vsig_timer_t id, int flags, const vsig_itimerspec_t *value
   int64_t v = ns_of(value->it_value.tv_sec, value->it_value.tv_nsec);
   int64_t period = ns_of(value->it_interval.tv_sec, value->it_interval.tv_nsec);
   if (v == 0) {
-    tsvc_disarm(t); /* a signal already pending stays pending */
+    tsvc_disarm(t);     /* a signal already pending stays pending */
     t->period = period; /* timer_gettime reports the reload value set last */
   } else {
     int64_t deadline;

@@ -50,8 +50,8 @@ int host_event_wait(host_event_t *ev, uint32_t token, int64_t deadline_ns) {
   atomic_store(&ev->sleeping, 1);
   int rc = 0;
   if (atomic_load(&ev->seq) == token) {
-    long r = syscall(SYS_futex, &ev->seq, FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, token,
-                     tsp, NULL, FUTEX_BITSET_MATCH_ANY);
+    long r = syscall(SYS_futex, &ev->seq, FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, token, tsp, NULL,
+                     FUTEX_BITSET_MATCH_ANY);
     if (r != 0 && errno == ETIMEDOUT)
       rc = ETIMEDOUT;
   }
