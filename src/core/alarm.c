@@ -29,14 +29,16 @@ static int itimer_real(int64_t value, int64_t interval, int64_t *old_left, int64
     *old_left = left;
   if (old_period)
     *old_period = period;
+  int rc = 0;
   if (value == 0) {
     tsvc_disarm(t);
     t->period = interval; /* getitimer reports the interval set last, as Linux */
-  } else if (value > 0)
-    tsvc_arm(t, sat_add(clock_now(), value), interval, &a);
+  } else if (value > 0) {
+    rc = tsvc_arm(t, sat_add(clock_now(), value), interval, &a);
+  }
   tsvc_unlock();
   after_run(self, &a);
-  return 0;
+  return rc;
 }
 
 static int64_t ceil_div(int64_t a, int64_t b) { return a / b + (a % b != 0); }

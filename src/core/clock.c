@@ -48,7 +48,7 @@ void clock_sleep(struct vsig_thr *t, uint32_t token, int64_t deadline) {
   if (deadline < 0 || !clock_is_manual()) {
     if (deadline >= 0)
       clock_mark_used();
-    host_event_wait(&t->ev, token, deadline);
+    host_event_wait(&t->ev, token, deadline, true);
     return;
   }
   /* On the manual clock a timer of the service wakes us when time gets there. */
@@ -56,9 +56,10 @@ void clock_sleep(struct vsig_thr *t, uint32_t token, int64_t deadline) {
   tsvc_lock();
   t->wake.notify = TN_WAKE;
   t->wake.to.thread = t;
-  tsvc_arm(&t->wake, deadline, 0, &a);
+  bool armed = tsvc_arm(&t->wake, deadline, 0, &a) == 0;
   tsvc_unlock();
-  host_event_wait(&t->ev, token, -1);
+  if (armed) /* else out of memory: return at once, the caller looks again */
+    host_event_wait(&t->ev, token, -1, true);
   tsvc_lock();
   tsvc_disarm(&t->wake);
   tsvc_unlock();

@@ -95,7 +95,7 @@ enum proc_state { P_ALIVE, P_DEAD };
 
 enum tnotify { TN_FREE, TN_PROC, TN_THREAD, TN_NONE, TN_WAKE };
 #define HEAP_NONE UINT32_MAX
-#define TF_FAR 1      /* armed beyond any clock: never fires, still reads as armed */
+#define TF_UNHEAPED 1 /* armed but not in the heap: beyond any clock, or SIGEV_NONE */
 #define TF_REALTIME 2 /* a CLOCK_REALTIME POSIX timer */
 
 /* A timer: a POSIX timer, the alarm/itimer of a process, a proc_raise_interval
@@ -126,7 +126,7 @@ struct ptimers {
   uint32_t used;    /* POSIX timers alive */
   uint32_t hiwater; /* ids below this have been handed out */
   int32_t *free_ids;
-  uint32_t nfree;
+  uint32_t nfree, free_cap;
   struct vsig_timer *alarm;
   struct vsig_timer *interval[VSIG_NSIG];
 };
@@ -315,7 +315,7 @@ void tsvc_unlock(void);
 /* Arm t to expire at deadline and then every period (0: once); replaces any
  * earlier arming. On the manual clock a deadline already past fires at once,
  * collecting in *a what the caller must do after unlocking. Service lock held. */
-void tsvc_arm(struct vsig_timer *t, int64_t deadline, int64_t period, struct after *a);
+int tsvc_arm(struct vsig_timer *t, int64_t deadline, int64_t period, struct after *a); /* -ENOMEM */
 void tsvc_disarm(struct vsig_timer *t);
 void tsvc_reset_after_fork(void);
 size_t tsvc_armed(void);

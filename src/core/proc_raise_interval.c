@@ -26,6 +26,7 @@ static int raise_interval(int sig, int64_t first, int64_t period, uint64_t *old_
     return ENOMEM;
   }
   int64_t left = 0, per = 0;
+  int rc = 0;
   if (t)
     itimer_to_spec(t, &left, &per);
   if (old_first)
@@ -37,12 +38,12 @@ static int raise_interval(int sig, int64_t first, int64_t period, uint64_t *old_
       tsvc_disarm(t);
       t->period = 0; /* cancelled: no setting left to report */
     }
-  } else {
-    tsvc_arm(t, sat_add(clock_now(), first), period, &a);
+  } else if (tsvc_arm(t, sat_add(clock_now(), first), period, &a) < 0) {
+    rc = ENOMEM;
   }
   tsvc_unlock();
   after_run(self, &a);
-  return 0;
+  return rc;
 }
 
 int vsig_proc_raise_interval(int sig, uint64_t interval_ms, int repeat) {

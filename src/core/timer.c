@@ -134,11 +134,16 @@ struct vsig_timer *ptimer_new(struct vsig_proc *p, int *err) {
 /* Service and process locks held; t is disarmed and unqueued. */
 void ptimer_release(struct vsig_proc *p, struct vsig_timer *t) {
   struct ptimers *pt = &p->timers;
-  if (pt->nfree % TCHUNK == 0) {
-    int32_t *f = realloc(pt->free_ids, (pt->nfree + TCHUNK) * sizeof *f);
-    if (!f)
-      return; /* the id is not reused; nothing else is lost */
+  if (pt->nfree == pt->free_cap) {
+    uint32_t cap = pt->free_cap ? pt->free_cap * 2 : TCHUNK;
+    int32_t *f = realloc(pt->free_ids, cap * sizeof *f);
+    if (!f) {
+      t->notify = TN_FREE; /* the id is not reused; nothing else is lost */
+      pt->used--;
+      return;
+    }
     pt->free_ids = f;
+    pt->free_cap = cap;
   }
   t->notify = TN_FREE;
   pt->free_ids[pt->nfree++] = t->id;
@@ -227,10 +232,18 @@ void timers_thread_gone(struct vsig_thr *th) {
 /* Time left to the next expiry (rounded to whole ns; 0: disarmed) and period. */
 void itimer_to_spec(const struct vsig_timer *t, int64_t *left, int64_t *period) {
   *period = t->period;
-  if (t->heap_idx == HEAP_NONE && !(t->flags & TF_FAR)) {
+  if (t->heap_idx == HEAP_NONE && !(t->flags & TF_UNHEAPED)) {
     *left = 0;
     return;
   }
-  int64_t l = t->deadline - clock_now();
+  int64_t now = clock_now(), l = t->deadline - now;
+  if (l <= 0 && (t->flags & TF_UNHEAPED) && t->deadline != INT64_MAX) {
+    /* A SIGEV_NONE timer expires without anyone being told. */
+    if (t->period <= 0) {
+      *left = 0;
+      return;
+    }
+    l = t->period - (now - t->deadline) % t->period;
+  }
   *left = l > 0 ? l : 1; /* armed: never reported as disarmed */
 }

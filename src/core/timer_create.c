@@ -96,6 +96,7 @@ static int do_settime(vsig_timer_t id, int flags, const vsig_itimerspec_t *value
     return -ENOMEM;
   struct vsig_proc *p = self->proc;
   struct after a = {0};
+  int rc = 0;
   tsvc_lock();
   struct vsig_timer *t = lookup(p, id);
   if (!t) {
@@ -122,11 +123,11 @@ static int do_settime(vsig_timer_t id, int flags, const vsig_itimerspec_t *value
     } else {
       deadline = v;
     }
-    tsvc_arm(t, deadline, period, &a);
+    rc = tsvc_arm(t, deadline, period, &a);
   }
   tsvc_unlock();
   after_run(self, &a);
-  return 0;
+  return rc;
 }
 
 int vsig_timer_settime(vsig_timer_t id, int flags, const vsig_itimerspec_t *value,

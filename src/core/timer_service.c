@@ -21,7 +21,8 @@ static struct {
   size_t n, cap;
   host_event_t ev; /* wakes the service thread */
   bool thread_started;
-} S = {.lock = PTHREAD_MUTEX_INITIALIZER};
+  int64_t sleep_until; /* the service thread sleeps until then; INT64_MIN: awake */
+} S = {.lock = PTHREAD_MUTEX_INITIALIZER, .sleep_until = INT64_MIN};
 
 void tsvc_lock(void) { host_lock(&S.lock); }
 void tsvc_unlock(void) { host_unlock(&S.lock); }
@@ -130,40 +131,41 @@ static void fire(struct vsig_timer *t, int64_t horizon, struct after *a) {
   if (alive && next >= 0) {
     t->deadline = next;
     if (next == INT64_MAX)
-      t->flags |= TF_FAR; /* still periodic, so still armed: it reads as such */
+      t->flags |= TF_UNHEAPED; /* still periodic, so still armed: it reads as such */
     else
       heap_push(t); /* cannot fail: t's slot was just freed */
   }
 }
 
 void tsvc_disarm(struct vsig_timer *t) {
-  t->flags &= (uint8_t)~TF_FAR;
+  t->flags &= (uint8_t)~TF_UNHEAPED;
   if (t->heap_idx != HEAP_NONE)
     heap_remove(t);
 }
 
 static void *service_thread(void *arg);
 
-void tsvc_arm(struct vsig_timer *t, int64_t deadline, int64_t period, struct after *a) {
+int tsvc_arm(struct vsig_timer *t, int64_t deadline, int64_t period, struct after *a) {
   tsvc_disarm(t);
   t->period = period;
   t->deadline = deadline;
-  if (deadline == INT64_MAX) {
-    t->flags |= TF_FAR; /* beyond any clock: armed in name only */
-    return;
+  if (deadline == INT64_MAX || t->notify == TN_NONE) {
+    /* Beyond any clock, or nobody to tell: nothing will ever fire, and the
+     * remaining time is computed when asked. */
+    t->flags |= TF_UNHEAPED;
+    return 0;
   }
   if (clock_is_manual()) {
     int64_t now = clock_now();
     if (deadline <= now) {
       fire(t, now, a);
-      return;
+      return 0;
     }
-    heap_push(t);
-    return;
+    return heap_push(t) ? 0 : -ENOMEM;
   }
   clock_mark_used();
   if (!heap_push(t))
-    return;
+    return -ENOMEM;
   if (!S.thread_started) {
     pthread_t th;
     pthread_attr_t attr;
@@ -172,22 +174,31 @@ void tsvc_arm(struct vsig_timer *t, int64_t deadline, int64_t period, struct aft
     if (pthread_create(&th, &attr, service_thread, NULL) == 0)
       S.thread_started = true;
     pthread_attr_destroy(&attr);
-  } else if (t->heap_idx == 0) {
-    host_event_signal(&S.ev); /* the earliest deadline moved */
+  } else if (deadline < S.sleep_until) {
+    host_event_signal(&S.ev); /* it must wake earlier than it planned */
   }
+  return 0;
 }
+
+/* Expiries a native timer would coalesce anyway; the default (50 us) is
+ * coarser than the jitter of a kernel hrtimer. */
+enum { SERVICE_SLACK_NS = 1000 };
 
 static void *service_thread(void *arg) {
   (void)arg;
+  host_thread_timer_slack(SERVICE_SLACK_NS);
   tsvc_lock();
   for (;;) {
     int64_t now = host_now_ns();
     if (S.n == 0 || S.heap[0]->deadline > now) {
-      int64_t until = S.n ? S.heap[0]->deadline : -1;
+      S.sleep_until = S.n ? S.heap[0]->deadline : INT64_MAX;
       uint32_t token = host_event_prepare(&S.ev);
       tsvc_unlock();
-      host_event_wait(&S.ev, token, until);
+      /* No spin: the next deadline is usually far, and spinning would take
+       * the core from the thread the last expiry just woke. */
+      host_event_wait(&S.ev, token, S.sleep_until == INT64_MAX ? -1 : S.sleep_until, false);
       tsvc_lock();
+      S.sleep_until = INT64_MIN;
       continue;
     }
     struct vsig_timer *t = S.heap[0];
@@ -234,5 +245,6 @@ void tsvc_reset_after_fork(void) {
   S.heap = NULL;
   S.n = S.cap = 0;
   S.thread_started = false;
+  S.sleep_until = INT64_MIN;
   host_lock_init(&S.lock);
 }

@@ -8,6 +8,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 /* A mutex for short critical sections; never held while a handler runs. */
@@ -30,9 +31,14 @@ typedef struct host_event {
 
 uint32_t host_event_prepare(host_event_t *ev);
 /* Returns 0 when signalled (or spuriously), ETIMEDOUT at the deadline.
- * deadline_ns is on host_now_ns's clock; a negative one means forever. */
-int host_event_wait(host_event_t *ev, uint32_t token, int64_t deadline_ns);
+ * deadline_ns is on host_now_ns's clock; a negative one means forever. With
+ * spin, the caller expects a wake-up soon and briefly spins before sleeping. */
+int host_event_wait(host_event_t *ev, uint32_t token, int64_t deadline_ns, bool spin);
 void host_event_signal(host_event_t *ev);
+
+/* Ask for timed sleeps of the calling thread to end within slack_ns of their
+ * deadline (the timer service wants precise wake-ups). */
+void host_thread_timer_slack(int64_t slack_ns);
 
 /* Monotonic nanoseconds. */
 int64_t host_now_ns(void);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <linux/futex.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -31,8 +32,8 @@ uint32_t host_event_prepare(host_event_t *ev) {
   return atomic_load_explicit(&ev->seq, memory_order_acquire);
 }
 
-int host_event_wait(host_event_t *ev, uint32_t token, int64_t deadline_ns) {
-  for (int i = 0; i < SPIN_ROUNDS; i++) {
+int host_event_wait(host_event_t *ev, uint32_t token, int64_t deadline_ns, bool spin) {
+  for (int i = 0; spin && i < SPIN_ROUNDS; i++) {
     if (atomic_load_explicit(&ev->seq, memory_order_acquire) != token)
       return 0;
     cpu_relax();
@@ -64,6 +65,8 @@ void host_event_signal(host_event_t *ev) {
   if (atomic_load(&ev->sleeping))
     syscall(SYS_futex, &ev->seq, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, NULL, NULL, 0);
 }
+
+void host_thread_timer_slack(int64_t slack_ns) { prctl(PR_SET_TIMERSLACK, (unsigned long)slack_ns); }
 
 int64_t host_now_ns(void) {
   struct timespec ts;
