@@ -283,23 +283,33 @@ void proc_send_inst(struct vsig_proc *p, int sig, struct inst *in, struct vsig_t
     proc_distribute(p, sig, self, a);
 }
 
-int proc_send(struct vsig_proc *p, int sig, const vsig_siginfo_t *info, bool queued,
-              struct vsig_thr *self, struct after *a) {
+/* The checks every send makes before anything is marked pending: 1 to go on
+ * with *in ready, 0 to drop the signal, or -EAGAIN (nothing changed). */
+static int prepare(struct vsig_proc *p, struct sigq *target, int sig,
+                   const vsig_siginfo_t *info, bool queued, struct inst *in) {
   if (atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD)
     return 0; /* a zombie accepts and drops signals */
   if (handler_of(p, sig) == H_IGN)
-    return 0;
-  struct inst in = {0};
+    return 0; /* step 1 */
+  in->n = NULL;
   if (sig_is_rt(sig)) {
-    int rc = pool_reserve(p, &in, queued);
+    int rc = pool_reserve(p, in, queued);
     if (rc)
       return rc;
-  } else if (atomic_load_explicit(&p->pending.set, memory_order_relaxed) & SIGBIT(sig)) {
+  } else if (atomic_load_explicit(&target->set, memory_order_relaxed) & SIGBIT(sig)) {
     return 0; /* a standard signal has one pending instance */
   }
-  in.info = *info;
-  proc_send_inst(p, sig, &in, self, a);
-  return 0;
+  in->info = *info;
+  return 1;
+}
+
+int proc_send(struct vsig_proc *p, int sig, const vsig_siginfo_t *info, bool queued,
+              struct vsig_thr *self, struct after *a) {
+  struct inst in;
+  int rc = prepare(p, &p->pending, sig, info, queued, &in);
+  if (rc > 0)
+    proc_send_inst(p, sig, &in, self, a);
+  return rc < 0 ? rc : 0;
 }
 
 void thread_send_inst(struct vsig_thr *t, int sig, struct inst *in, struct vsig_thr *self,
@@ -334,22 +344,11 @@ void thread_send_inst(struct vsig_thr *t, int sig, struct inst *in, struct vsig_
 
 int thread_send(struct vsig_thr *t, int sig, const vsig_siginfo_t *info, bool queued,
                 struct vsig_thr *self, struct after *a) {
-  struct vsig_proc *p = t->proc;
-  if (atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD)
-    return 0;
-  if (handler_of(p, sig) == H_IGN)
-    return 0;
-  struct inst in = {0};
-  if (sig_is_rt(sig)) {
-    int rc = pool_reserve(p, &in, queued);
-    if (rc)
-      return rc;
-  } else if (atomic_load_explicit(&t->tpending.set, memory_order_relaxed) & SIGBIT(sig)) {
-    return 0;
-  }
-  in.info = *info;
-  thread_send_inst(t, sig, &in, self, a);
-  return 0;
+  struct inst in;
+  int rc = prepare(t->proc, &t->tpending, sig, info, queued, &in);
+  if (rc > 0)
+    thread_send_inst(t, sig, &in, self, a);
+  return rc < 0 ? rc : 0;
 }
 
 /* Removing an instance from the process queue (a deleted timer's) may leave
