@@ -37,21 +37,21 @@ static inline int bad_sig(int i) {
 }
 
 /* As CHECK_ERRNO / CHECK_EQ, naming the signal number a loop was on. */
-#define CHECK_ERRNO_SIG(s, call, err)                                                          \
-  do {                                                                                         \
-    errno = 0;                                                                                 \
-    long long cf_r = (long long)(call);                                                        \
-    int cf_e = errno;                                                                          \
-    if (cf_r != -1 || cf_e != (err))                                                           \
-      VT_FAIL("sig %d: %s: returned %lld errno %d (%s), wanted -1 errno %d (%s)", (int)(s),    \
-              #call, cf_r, cf_e, strerror(cf_e), (err), strerror(err));                        \
+#define CHECK_ERRNO_SIG(s, call, err)                                                              \
+  do {                                                                                             \
+    errno = 0;                                                                                     \
+    long long cf_r = (long long)(call);                                                            \
+    int cf_e = errno;                                                                              \
+    if (cf_r != -1 || cf_e != (err))                                                               \
+      VT_FAIL("sig %d: %s: returned %lld errno %d (%s), wanted -1 errno %d (%s)", (int)(s), #call, \
+              cf_r, cf_e, strerror(cf_e), (err), strerror(err));                                   \
   } while (0)
 
-#define CHECK_EQ_SIG(s, a, b)                                                                  \
-  do {                                                                                         \
-    long long cf_a = (long long)(a), cf_b = (long long)(b);                                    \
-    if (cf_a != cf_b)                                                                          \
-      VT_FAIL("sig %d: CHECK_EQ(%s, %s): %lld != %lld", (int)(s), #a, #b, cf_a, cf_b);         \
+#define CHECK_EQ_SIG(s, a, b)                                                                      \
+  do {                                                                                             \
+    long long cf_a = (long long)(a), cf_b = (long long)(b);                                        \
+    if (cf_a != cf_b)                                                                              \
+      VT_FAIL("sig %d: CHECK_EQ(%s, %s): %lld != %lld", (int)(s), #a, #b, cf_a, cf_b);             \
   } while (0)
 
 /* A set of the listed signals, built with the public API: SET(VSIG_SIGUSR1, ...).
@@ -111,8 +111,7 @@ static inline void set_handler(int sig, vsig_handler_t h, int flags, vsig_sigset
 }
 
 static inline void set_action(int sig, vsig_sigaction_fn fn, int flags, vsig_sigset_t mask) {
-  vsig_sigaction_t act = {.sa_sigaction = fn, .sa_mask = mask,
-                          .sa_flags = flags | VSIG_SA_SIGINFO};
+  vsig_sigaction_t act = {.sa_sigaction = fn, .sa_mask = mask, .sa_flags = flags | VSIG_SA_SIGINFO};
   CHECK_EQ(vsig_sigaction(sig, &act, NULL), 0);
 }
 

@@ -7,6 +7,8 @@
 #include "vt.h"
 #include <vsig.h>
 
+#include "timer_util.h"
+
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
@@ -15,70 +17,8 @@
 #include <stdint.h>
 #include <time.h>
 
-#define US 1000LL
-#define MS 1000000LL
-#define SEC 1000000000LL
-
-static int64_t host_mono(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * SEC + ts.tv_nsec;
-}
-
-#define WAIT_FOR(cond)                                                                         \
-  do {                                                                                         \
-    int64_t wf_end = host_mono() + 60 * SEC;                                                   \
-    while (!(cond)) {                                                                          \
-      if (host_mono() > wf_end)                                                                \
-        VT_FAIL("gave up waiting for %s", #cond);                                              \
-      sched_yield();                                                                           \
-    }                                                                                          \
-  } while (0)
-
-static void manual(int64_t start) { CHECK_EQ(vsig_clock_set_manual(start), 0); }
-static void advance(int64_t ns) { CHECK_EQ(vsig_clock_advance(ns), 0); }
-static void advance_to(int64_t t) {
-  int64_t now = vsig_clock_now();
-  CHECK(t >= now);
-  advance(t - now);
-}
-
-static vsig_sigset_t set1(int sig) {
-  vsig_sigset_t s;
-  vsig_sigemptyset(&s);
-  vsig_sigaddset(&s, sig);
-  return s;
-}
-
-static void block(int sig) {
-  vsig_sigset_t s = set1(sig);
-  CHECK_EQ(vsig_pthread_sigmask(VSIG_SIG_BLOCK, &s, NULL), 0);
-}
-
-/* Take sig if it is pending (its number), else 0. */
-static int take(int sig, vsig_siginfo_t *info) {
-  vsig_sigset_t s = set1(sig);
-  struct timespec zero = {0, 0};
-  vsig_siginfo_t tmp;
-  errno = 0;
-  int r = vsig_sigtimedwait(&s, info ? info : &tmp, &zero);
-  if (r == -1) {
-    CHECK_EQ(errno, EAGAIN);
-    return 0;
-  }
-  return r;
-}
-
 /* SIGALRM (blocked) is generated exactly at `at`: not 1 ns before. */
-static void check_alarm_at(int64_t at, int overrun) {
-  advance_to(at - 1);
-  CHECK_EQ(take(VSIG_SIGALRM, NULL), 0);
-  advance(1);
-  vsig_siginfo_t si;
-  CHECK_EQ(take(VSIG_SIGALRM, &si), VSIG_SIGALRM);
-  CHECK_EQ(si.si_signo, VSIG_SIGALRM);
-  CHECK_EQ(si.si_overrun, overrun);
-}
+static void check_alarm_at(int64_t at, int overrun) { check_fires_at(VSIG_SIGALRM, at, overrun); }
 
 static atomic_int alarms;
 static vsig_siginfo_t last_info;
@@ -122,8 +62,7 @@ TEST(alarm_fires_once_exactly_after_its_seconds) {
   block(VSIG_SIGALRM);
   CHECK_EQ(vsig_alarm(3), 0u);
   check_alarm_at(7 + 3 * SEC, 0);
-  advance(1000 * SEC); /* not periodic */
-  CHECK_EQ(take(VSIG_SIGALRM, NULL), 0);
+  check_quiet_for(VSIG_SIGALRM, 1000 * SEC); /* not periodic */
   CHECK_EQ(vsig_alarm(0), 0u); /* fired: nothing left */
 }
 
@@ -156,8 +95,7 @@ TEST(alarm_remaining_is_rounded_up) {
   CHECK_EQ(vsig_alarm(10), 1u); /* 1 s */
   advance(10 * SEC - 1);
   CHECK_EQ(vsig_alarm(0), 1u); /* 1 ns left: still at least 1 */
-  advance(SEC);
-  CHECK_EQ(take(VSIG_SIGALRM, NULL), 0); /* cancelled */
+  check_quiet_for(VSIG_SIGALRM, SEC); /* cancelled */
 }
 
 TEST(alarm_with_a_nanosecond_left_reports_one) {
@@ -174,8 +112,7 @@ TEST(alarm_zero_cancels_and_reports) {
   CHECK_EQ(vsig_alarm(5), 0u);
   advance(2 * SEC);
   CHECK_EQ(vsig_alarm(0), 3u);
-  advance(100 * SEC);
-  CHECK_EQ(take(VSIG_SIGALRM, NULL), 0);
+  check_quiet_for(VSIG_SIGALRM, 100 * SEC);
   CHECK_EQ(vsig_alarm(0), 0u);
 }
 
@@ -283,9 +220,7 @@ TEST(alarm_default_action_terminates_the_process) {
   struct victim v = {0};
   pthread_t h;
   CHECK_EQ(vsig_thread_create(&h, &v.id, pid, 0, arm_and_pause, &v), 0);
-  int st = -1;
-  WAIT_FOR(atomic_load(&v.ready) && vsig_thread_getstate(v.id, &st) == 0 &&
-           st == VSIG_THREAD_INTERRUPTIBLE);
+  WAIT_FOR(atomic_load(&v.ready) && in_state(v.id, VSIG_THREAD_INTERRUPTIBLE));
   advance(SEC - 1);
   int term = -1;
   CHECK_EQ(vsig_proc_status(pid, &term), 0);
@@ -319,8 +254,7 @@ static void on_alarm_note_thread(int sig) {
 static void *arm_and_sleep(void *arg) {
   struct sleeper *s = arg;
   /* Created by a thread that blocks SIGALRM: this one takes it instead. */
-  vsig_sigset_t a = set1(VSIG_SIGALRM);
-  CHECK_EQ(vsig_pthread_sigmask(VSIG_SIG_UNBLOCK, &a, NULL), 0);
+  unblock(VSIG_SIGALRM);
   CHECK_EQ(vsig_alarm(s->how == 0 ? 2 : 3), 0u);
   atomic_store(&s->ready, 1);
   if (s->how == 0) {
@@ -341,9 +275,7 @@ static void run_sleeper(struct sleeper *s) {
   block(VSIG_SIGALRM);
   pthread_t h;
   CHECK_EQ(vsig_thread_create(&h, &s->id, vsig_getpid(), 0, arm_and_sleep, s), 0);
-  int st = -1;
-  WAIT_FOR(atomic_load(&s->ready) && vsig_thread_getstate(s->id, &st) == 0 &&
-           st == VSIG_THREAD_INTERRUPTIBLE);
+  WAIT_FOR(atomic_load(&s->ready) && in_state(s->id, VSIG_THREAD_INTERRUPTIBLE));
   /* Exactly to the alarm's deadline, so the unslept time is exact. */
   advance(s->how == 0 ? 2 * SEC : 3 * SEC);
   CHECK_EQ(pthread_join(h, NULL), 0);
@@ -378,8 +310,7 @@ TEST(ualarm_returns_microseconds_left_rounded_up) {
   CHECK_EQ(vsig_ualarm(2500, 0), 1500ul); /* 1499.999 us */
   advance(2500 * US - 1);
   CHECK_EQ(vsig_ualarm(0, 0), 1ul); /* 1 ns: at least 1 us */
-  advance(10 * SEC);
-  CHECK_EQ(take(VSIG_SIGALRM, NULL), 0);
+  check_quiet_for(VSIG_SIGALRM, 10 * SEC);
   CHECK_EQ(vsig_ualarm(0, 0), 0ul);
 }
 
@@ -388,8 +319,7 @@ TEST(ualarm_one_shot_fires_exactly_once) {
   block(VSIG_SIGALRM);
   CHECK_EQ(vsig_ualarm(1, 0), 0ul);
   check_alarm_at(1 * US, 0);
-  advance(SEC);
-  CHECK_EQ(take(VSIG_SIGALRM, NULL), 0);
+  check_quiet_for(VSIG_SIGALRM, SEC);
 }
 
 TEST(ualarm_interval_repeats_without_drift) {
@@ -409,8 +339,7 @@ TEST(ualarm_zero_cancels_whatever_the_interval) {
   CHECK_EQ(vsig_ualarm(500, 500), 0ul);
   advance(200 * US);
   CHECK_EQ(vsig_ualarm(0, 700), 300ul);
-  advance(10 * SEC);
-  CHECK_EQ(take(VSIG_SIGALRM, NULL), 0);
+  check_quiet_for(VSIG_SIGALRM, 10 * SEC);
 }
 
 TEST(ualarm_beyond_a_second) {
@@ -428,8 +357,7 @@ TEST(ualarm_largest_value_saturates_and_never_fires) {
   manual(0);
   block(VSIG_SIGALRM);
   CHECK_EQ(vsig_ualarm(ULONG_MAX, ULONG_MAX), 0ul);
-  advance(INT64_MAX / 2);
-  CHECK_EQ(take(VSIG_SIGALRM, NULL), 0);
+  check_quiet_for(VSIG_SIGALRM, INT64_MAX / 2);
   unsigned long left = vsig_ualarm(0, 0);
   /* Still armed, with (nearly) all of time left: never wrapped to little. */
   CHECK(left >= (unsigned long)(INT64_MAX / 2 / 1000) - 1);
@@ -499,8 +427,7 @@ TEST(setitimer_zero_value_disarms) {
   CHECK_EQ(vsig_setitimer(VSIG_ITIMER_REAL, &zero, &ov), 0);
   CHECK_TV(ov.it_value, 0, 900000);
   CHECK_TV(ov.it_interval, 1, 0);
-  advance(100 * SEC);
-  CHECK_EQ(take(VSIG_SIGALRM, NULL), 0);
+  check_quiet_for(VSIG_SIGALRM, 100 * SEC);
   CHECK_EQ(vsig_getitimer(VSIG_ITIMER_REAL, &g), 0);
   CHECK_TV(g.it_value, 0, 0);
   CHECK_TV(g.it_interval, 0, 0); /* the interval set last is zero */
@@ -513,8 +440,7 @@ TEST(setitimer_zero_value_with_an_interval_still_disarms) {
   CHECK_EQ(vsig_setitimer(VSIG_ITIMER_REAL, &nv, NULL), 0);
   vsig_itimerval_t off = itv(0, 0, 5, 0), g;
   CHECK_EQ(vsig_setitimer(VSIG_ITIMER_REAL, &off, NULL), 0);
-  advance(100 * SEC);
-  CHECK_EQ(take(VSIG_SIGALRM, NULL), 0);
+  check_quiet_for(VSIG_SIGALRM, 100 * SEC);
   CHECK_EQ(vsig_getitimer(VSIG_ITIMER_REAL, &g), 0);
   CHECK_TV(g.it_value, 0, 0);
 }
@@ -525,8 +451,7 @@ TEST(setitimer_one_shot_fires_once) {
   vsig_itimerval_t nv = itv(0, 1, 0, 0);
   CHECK_EQ(vsig_setitimer(VSIG_ITIMER_REAL, &nv, NULL), 0);
   check_alarm_at(1 * US, 0);
-  advance(SEC);
-  CHECK_EQ(take(VSIG_SIGALRM, NULL), 0);
+  check_quiet_for(VSIG_SIGALRM, SEC);
 }
 
 TEST(setitimer_periodic_is_drift_free_over_thousands_of_periods) {
@@ -565,8 +490,7 @@ TEST(setitimer_overrun_reaches_a_handler) {
   vsig_itimerval_t nv = itv(0, 1000, 0, 1000);
   CHECK_EQ(vsig_setitimer(VSIG_ITIMER_REAL, &nv, NULL), 0);
   advance(5 * MS);
-  vsig_sigset_t a = set1(VSIG_SIGALRM);
-  CHECK_EQ(vsig_pthread_sigmask(VSIG_SIG_UNBLOCK, &a, NULL), 0);
+  unblock(VSIG_SIGALRM);
   vsig_poll();
   CHECK_EQ(atomic_load(&alarms), 1);
   CHECK_EQ(last_info.si_overrun, 4);
@@ -588,8 +512,7 @@ TEST(setitimer_huge_seconds_saturate_and_stay_armed) {
   block(VSIG_SIGALRM);
   vsig_itimerval_t nv = itv(LONG_MAX, 999999, 0, 0), g;
   CHECK_EQ(vsig_setitimer(VSIG_ITIMER_REAL, &nv, NULL), 0);
-  advance(INT64_MAX / 2);
-  CHECK_EQ(take(VSIG_SIGALRM, NULL), 0);
+  check_quiet_for(VSIG_SIGALRM, INT64_MAX / 2);
   CHECK_EQ(vsig_getitimer(VSIG_ITIMER_REAL, &g), 0);
   CHECK(g.it_value.tv_sec >= INT64_MAX / 2 / SEC - 1); /* not wrapped */
   CHECK(g.it_value.tv_usec >= 0 && g.it_value.tv_usec < 1000000);
@@ -601,8 +524,7 @@ TEST(setitimer_huge_interval_fires_once_and_stays_armed) {
   vsig_itimerval_t nv = itv(0, 1000, LONG_MAX, 999999), g;
   CHECK_EQ(vsig_setitimer(VSIG_ITIMER_REAL, &nv, NULL), 0);
   check_alarm_at(MS, 0);
-  advance(INT64_MAX / 2);
-  CHECK_EQ(take(VSIG_SIGALRM, NULL), 0);
+  check_quiet_for(VSIG_SIGALRM, INT64_MAX / 2);
   CHECK_EQ(vsig_getitimer(VSIG_ITIMER_REAL, &g), 0);
   /* Periodic, so still armed: the next expiry lies beyond any clock. */
   CHECK(g.it_value.tv_sec >= INT64_MAX / 2 / SEC - 1);
@@ -669,8 +591,7 @@ TEST(alarm_ualarm_and_itimer_share_one_timer) {
   CHECK_TV(g.it_value, 4, 0);
   CHECK_TV(g.it_interval, 0, 0); /* alarm is one-shot: the interval is gone */
   check_alarm_at(4 * SEC, 0);
-  advance(100 * SEC);
-  CHECK_EQ(take(VSIG_SIGALRM, NULL), 0);
+  check_quiet_for(VSIG_SIGALRM, 100 * SEC);
 }
 
 TEST(alarm_signal_when_ignored_is_discarded) {

@@ -5,6 +5,8 @@
 #include "vt.h"
 #include <vsig.h>
 
+#include "timer_util.h"
+
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
@@ -12,42 +14,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
-
-#define US 1000LL
-#define MS 1000000LL
-#define SEC 1000000000LL
-
-static int64_t host_mono(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * SEC + ts.tv_nsec;
-}
-
-/* Waits on other threads are bounded only as a guard against a hang. */
-#define WAIT_FOR(cond)                                                                         \
-  do {                                                                                         \
-    int64_t wf_end = host_mono() + 60 * SEC;                                                   \
-    while (!(cond)) {                                                                          \
-      if (host_mono() > wf_end)                                                                \
-        VT_FAIL("gave up waiting for %s", #cond);                                              \
-      sched_yield();                                                                           \
-    }                                                                                          \
-  } while (0)
-
-static void manual(int64_t start) { CHECK_EQ(vsig_clock_set_manual(start), 0); }
-static void advance(int64_t ns) { CHECK_EQ(vsig_clock_advance(ns), 0); }
-
-static vsig_sigset_t set1(int sig) {
-  vsig_sigset_t s;
-  vsig_sigemptyset(&s);
-  vsig_sigaddset(&s, sig);
-  return s;
-}
-
-static void block(int sig) {
-  vsig_sigset_t s = set1(sig);
-  CHECK_EQ(vsig_pthread_sigmask(VSIG_SIG_BLOCK, &s, NULL), 0);
-}
 
 static int state_of(vsig_thread_t t) {
   int s = -1;
@@ -116,11 +82,8 @@ TEST(set_manual_after_host_sigtimedwait_is_ebusy) {
 
 TEST(set_manual_after_host_timer_create_settime_is_ebusy) {
   block(VSIG_SIGRTMIN);
-  vsig_sigevent_t sev = {.sigev_notify = VSIG_SIGEV_SIGNAL, .sigev_signo = VSIG_SIGRTMIN};
-  vsig_timer_t id;
-  CHECK_EQ(vsig_timer_create(VSIG_CLOCK_MONOTONIC, &sev, &id), 0);
-  vsig_itimerspec_t its = {.it_value = {1000, 0}};
-  CHECK_EQ(vsig_timer_settime(id, 0, &its, NULL), 0);
+  vsig_timer_t id = make_timer(VSIG_SIGEV_SIGNAL, VSIG_SIGRTMIN, 0, 0);
+  arm(id, 1000 * SEC, 0);
   CHECK_EQ(vsig_clock_set_manual(0), EBUSY);
   CHECK_EQ(vsig_timer_delete(id), 0);
 }
@@ -215,11 +178,8 @@ TEST(advance_fires_every_due_timer_in_deadline_order) {
   const int64_t at[] = {3 * MS, 1 * MS, 2 * MS + 1, 2 * MS, 5 * MS};
   vsig_timer_t id[5];
   for (int i = 0; i < 5; i++) {
-    vsig_sigevent_t sev = {.sigev_notify = VSIG_SIGEV_SIGNAL, .sigev_signo = sig};
-    sev.sigev_value.sival_int = i;
-    CHECK_EQ(vsig_timer_create(VSIG_CLOCK_MONOTONIC, &sev, &id[i]), 0);
-    vsig_itimerspec_t its = {.it_value = {0, (long)at[i]}};
-    CHECK_EQ(vsig_timer_settime(id[i], 0, &its, NULL), 0);
+    id[i] = make_timer(VSIG_SIGEV_SIGNAL, sig, i, 0);
+    arm(id[i], at[i], 0);
   }
   advance(4 * MS); /* the one at 5 ms is not due yet */
   vsig_sigset_t s = set1(sig);
@@ -245,13 +205,10 @@ TEST(same_deadline_timers_both_fire) {
   manual(0);
   int sig = VSIG_SIGRTMIN;
   block(sig);
-  vsig_timer_t a, b;
-  vsig_sigevent_t sev = {.sigev_notify = VSIG_SIGEV_SIGNAL, .sigev_signo = sig};
-  CHECK_EQ(vsig_timer_create(VSIG_CLOCK_MONOTONIC, &sev, &a), 0);
-  CHECK_EQ(vsig_timer_create(VSIG_CLOCK_MONOTONIC, &sev, &b), 0);
-  vsig_itimerspec_t its = {.it_value = {1, 0}};
-  CHECK_EQ(vsig_timer_settime(a, 0, &its, NULL), 0);
-  CHECK_EQ(vsig_timer_settime(b, 0, &its, NULL), 0);
+  vsig_timer_t a = make_timer(VSIG_SIGEV_SIGNAL, sig, 0, 0);
+  vsig_timer_t b = make_timer(VSIG_SIGEV_SIGNAL, sig, 0, 0);
+  arm(a, SEC, 0);
+  arm(b, SEC, 0);
   advance(SEC);
   vsig_sigset_t s = set1(sig);
   struct timespec zero = {0, 0};
@@ -327,6 +284,8 @@ struct waiter {
   int err;
   vsig_siginfo_t info;
   struct timespec rem;
+  pthread_t h;
+  vsig_thread_t tid;
 };
 
 static void *waiter_main(void *arg) {
@@ -355,25 +314,33 @@ static void *waiter_main(void *arg) {
   return NULL;
 }
 
-static void start_waiter(struct waiter *w, pthread_t *h, vsig_thread_t *tid, int state) {
-  CHECK_EQ(vsig_thread_create(h, tid, vsig_getpid(), 0, waiter_main, w), 0);
-  WAIT_FOR(atomic_load(&w->started) && state_of(*tid) == state);
+static void start_waiter(struct waiter *w, int state) {
+  CHECK_EQ(vsig_thread_create(&w->h, &w->tid, vsig_getpid(), 0, waiter_main, w), 0);
+  WAIT_FOR(atomic_load(&w->started) && state_of(w->tid) == state);
+}
+
+/* w has not returned from its call, even given a moment to. */
+static void check_still_waiting(struct waiter *w) {
+  settle();
+  CHECK(!atomic_load(&w->done));
+}
+
+/* w's call returns (the clock has reached its deadline, or a signal came): join it. */
+static void join_waiter(struct waiter *w) {
+  WAIT_FOR(atomic_load(&w->done));
+  CHECK_EQ(pthread_join(w->h, NULL), 0);
 }
 
 TEST(sigtimedwait_wakes_when_another_thread_advances_past_its_deadline) {
   manual(SEC);
   block(VSIG_SIGUSR1);
   struct waiter w = {.mode = W_TIMEDWAIT, .ts = {5, 0}};
-  pthread_t h;
-  vsig_thread_t tid;
-  start_waiter(&w, &h, &tid, VSIG_THREAD_SIGWAIT);
+  start_waiter(&w, VSIG_THREAD_SIGWAIT);
   advance(5 * SEC - 1);
-  settle();
-  CHECK(!atomic_load(&w.done));
-  CHECK_EQ(state_of(tid), VSIG_THREAD_SIGWAIT);
+  check_still_waiting(&w);
+  CHECK_EQ(state_of(w.tid), VSIG_THREAD_SIGWAIT);
   advance(1);
-  WAIT_FOR(atomic_load(&w.done));
-  CHECK_EQ(pthread_join(h, NULL), 0);
+  join_waiter(&w);
   CHECK_EQ(w.rc, -1);
   CHECK_EQ(w.err, EAGAIN);
 }
@@ -382,12 +349,9 @@ TEST(sigtimedwait_in_one_big_advance) {
   manual(0);
   block(VSIG_SIGUSR1);
   struct waiter w = {.mode = W_TIMEDWAIT, .ts = {0, 1}};
-  pthread_t h;
-  vsig_thread_t tid;
-  start_waiter(&w, &h, &tid, VSIG_THREAD_SIGWAIT);
+  start_waiter(&w, VSIG_THREAD_SIGWAIT);
   advance(3600 * SEC);
-  WAIT_FOR(atomic_load(&w.done));
-  CHECK_EQ(pthread_join(h, NULL), 0);
+  join_waiter(&w);
   CHECK_EQ(w.rc, -1);
   CHECK_EQ(w.err, EAGAIN);
 }
@@ -395,41 +359,31 @@ TEST(sigtimedwait_in_one_big_advance) {
 TEST(nanosleep_wakes_when_another_thread_advances_past_its_deadline) {
   manual(0);
   struct waiter w = {.mode = W_NANOSLEEP, .ts = {2, 500}};
-  pthread_t h;
-  vsig_thread_t tid;
-  start_waiter(&w, &h, &tid, VSIG_THREAD_INTERRUPTIBLE);
+  start_waiter(&w, VSIG_THREAD_INTERRUPTIBLE);
   advance(2 * SEC);
   advance(499);
-  settle();
-  CHECK(!atomic_load(&w.done));
+  check_still_waiting(&w);
   advance(1);
-  WAIT_FOR(atomic_load(&w.done));
-  CHECK_EQ(pthread_join(h, NULL), 0);
+  join_waiter(&w);
   CHECK_EQ(w.rc, 0);
 }
 
 TEST(sleep_and_usleep_wake_on_advance) {
   manual(0);
   struct waiter w = {.mode = W_SLEEP, .ts = {3, 0}};
-  pthread_t h;
-  vsig_thread_t tid;
-  start_waiter(&w, &h, &tid, VSIG_THREAD_INTERRUPTIBLE);
+  start_waiter(&w, VSIG_THREAD_INTERRUPTIBLE);
   advance(3 * SEC - 1);
-  settle();
-  CHECK(!atomic_load(&w.done));
+  check_still_waiting(&w);
   advance(1);
-  WAIT_FOR(atomic_load(&w.done));
-  CHECK_EQ(pthread_join(h, NULL), 0);
+  join_waiter(&w);
   CHECK_EQ(w.rc, 0); /* nothing unslept */
 
   struct waiter u = {.mode = W_USLEEP, .ts = {0, 1500 * US}};
-  start_waiter(&u, &h, &tid, VSIG_THREAD_INTERRUPTIBLE);
+  start_waiter(&u, VSIG_THREAD_INTERRUPTIBLE);
   advance(1499 * US);
-  settle();
-  CHECK(!atomic_load(&u.done));
+  check_still_waiting(&u);
   advance(1 * US);
-  WAIT_FOR(atomic_load(&u.done));
-  CHECK_EQ(pthread_join(h, NULL), 0);
+  join_waiter(&u);
   CHECK_EQ(u.rc, 0);
 }
 
@@ -437,15 +391,11 @@ TEST(timed_wait_beyond_any_clock_is_forever) {
   manual(0);
   block(VSIG_SIGUSR1);
   struct waiter w = {.mode = W_FOREVER, .ts = {(time_t)INT64_MAX, 999999999}};
-  pthread_t h;
-  vsig_thread_t tid;
-  start_waiter(&w, &h, &tid, VSIG_THREAD_SIGWAIT);
+  start_waiter(&w, VSIG_THREAD_SIGWAIT);
   advance(INT64_MAX / 2);
-  settle();
-  CHECK(!atomic_load(&w.done));
-  CHECK_EQ(vsig_pthread_kill(tid, VSIG_SIGUSR1), 0);
-  WAIT_FOR(atomic_load(&w.done));
-  CHECK_EQ(pthread_join(h, NULL), 0);
+  check_still_waiting(&w);
+  CHECK_EQ(vsig_pthread_kill(w.tid, VSIG_SIGUSR1), 0);
+  join_waiter(&w);
   CHECK_EQ(w.rc, VSIG_SIGUSR1);
 }
 
@@ -456,18 +406,11 @@ TEST(timer_due_before_a_wait_deadline_is_taken_by_the_waiter) {
   int sig = VSIG_SIGRTMIN;
   block(sig);
   struct waiter w = {.mode = W_TIMEDWAIT, .ts = {10, 0}, .sig = sig};
-  pthread_t h;
-  vsig_thread_t tid;
-  start_waiter(&w, &h, &tid, VSIG_THREAD_SIGWAIT);
-  vsig_sigevent_t sev = {.sigev_notify = VSIG_SIGEV_SIGNAL, .sigev_signo = sig};
-  sev.sigev_value.sival_int = 42;
-  vsig_timer_t id;
-  CHECK_EQ(vsig_timer_create(VSIG_CLOCK_MONOTONIC, &sev, &id), 0);
-  vsig_itimerspec_t its = {.it_value = {3, 0}};
-  CHECK_EQ(vsig_timer_settime(id, 0, &its, NULL), 0);
+  start_waiter(&w, VSIG_THREAD_SIGWAIT);
+  vsig_timer_t id = make_timer(VSIG_SIGEV_SIGNAL, sig, 42, 0);
+  arm(id, 3 * SEC, 0);
   advance(10 * SEC);
-  WAIT_FOR(atomic_load(&w.done));
-  CHECK_EQ(pthread_join(h, NULL), 0);
+  join_waiter(&w);
   CHECK_EQ(w.rc, sig);
   CHECK_EQ(w.info.si_code, VSIG_SI_TIMER);
   CHECK_EQ(w.info.si_value.sival_int, 42);
@@ -478,11 +421,9 @@ TEST(many_sleepers_wake_in_deadline_order) {
   manual(0);
   enum { N = 6 };
   struct waiter w[N];
-  pthread_t h[N];
-  vsig_thread_t tid[N];
   for (int i = 0; i < N; i++) {
     w[i] = (struct waiter){.mode = W_NANOSLEEP, .ts = {0, (long)((N - i) * MS)}};
-    start_waiter(&w[i], &h[i], &tid[i], VSIG_THREAD_INTERRUPTIBLE);
+    start_waiter(&w[i], VSIG_THREAD_INTERRUPTIBLE);
   }
   /* Each step wakes exactly the sleeper whose deadline it reaches. */
   for (int step = 1; step <= N; step++) {
@@ -494,7 +435,7 @@ TEST(many_sleepers_wake_in_deadline_order) {
       CHECK_EQ(atomic_load(&w[i].done), i >= who);
   }
   for (int i = 0; i < N; i++) {
-    CHECK_EQ(pthread_join(h[i], NULL), 0);
+    CHECK_EQ(pthread_join(w[i].h, NULL), 0);
     CHECK_EQ(w[i].rc, 0);
   }
 }

@@ -5,6 +5,8 @@
 #include "vt.h"
 #include <vsig.h>
 
+#include "timer_util.h"
+
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
@@ -12,70 +14,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
-
-#define US 1000LL
-#define MS 1000000LL
-#define SEC 1000000000LL
-
-static int64_t host_mono(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * SEC + ts.tv_nsec;
-}
-
-#define WAIT_FOR(cond)                                                                         \
-  do {                                                                                         \
-    int64_t wf_end = host_mono() + 60 * SEC;                                                   \
-    while (!(cond)) {                                                                          \
-      if (host_mono() > wf_end)                                                                \
-        VT_FAIL("gave up waiting for %s", #cond);                                              \
-      sched_yield();                                                                           \
-    }                                                                                          \
-  } while (0)
-
-static void manual(int64_t start) { CHECK_EQ(vsig_clock_set_manual(start), 0); }
-static void advance(int64_t ns) { CHECK_EQ(vsig_clock_advance(ns), 0); }
-static void advance_to(int64_t t) {
-  int64_t now = vsig_clock_now();
-  CHECK(t >= now);
-  advance(t - now);
-}
-
-static vsig_sigset_t set1(int sig) {
-  vsig_sigset_t s;
-  vsig_sigemptyset(&s);
-  vsig_sigaddset(&s, sig);
-  return s;
-}
-
-static void block(int sig) {
-  vsig_sigset_t s = set1(sig);
-  CHECK_EQ(vsig_pthread_sigmask(VSIG_SIG_BLOCK, &s, NULL), 0);
-}
-
-static int take(int sig, vsig_siginfo_t *info) {
-  vsig_sigset_t s = set1(sig);
-  struct timespec zero = {0, 0};
-  vsig_siginfo_t tmp;
-  errno = 0;
-  int r = vsig_sigtimedwait(&s, info ? info : &tmp, &zero);
-  if (r == -1) {
-    CHECK_EQ(errno, EAGAIN);
-    return 0;
-  }
-  return r;
-}
-
-/* sig (blocked) is generated exactly at `at`, not 1 ns before. */
-static void check_fires_at(int sig, int64_t at, int overrun) {
-  advance_to(at - 1);
-  CHECK_EQ(take(sig, NULL), 0);
-  advance(1);
-  vsig_siginfo_t si;
-  CHECK_EQ(take(sig, &si), sig);
-  CHECK_EQ(si.si_signo, sig);
-  CHECK_EQ(si.si_overrun, overrun);
-}
 
 /* The old setting of sig's timer, read by cancelling and re-arming it would
  * disturb it, so tests read it only where cancelling is what they want. */
@@ -104,10 +42,7 @@ TEST(invalid_signal_is_einval_as_a_return_value) {
   }
   /* Nothing was armed by the failures. */
   advance(1000 * SEC);
-  vsig_sigset_t pend;
-  CHECK_EQ(vsig_sigpending(&pend), 0);
-  for (int s = 1; s < VSIG_NSIG; s++)
-    CHECK_EQ(vsig_sigismember(&pend, s), 0);
+  check_none_pending();
 }
 
 TEST(success_is_zero_and_leaves_errno) {
@@ -139,8 +74,7 @@ TEST(one_shot_fires_once_after_interval_ms) {
   block(VSIG_SIGUSR1);
   CHECK_EQ(vsig_proc_raise_interval(VSIG_SIGUSR1, 5, 0), 0);
   check_fires_at(VSIG_SIGUSR1, 11 + 5 * MS, 0);
-  advance(3600 * SEC);
-  CHECK_EQ(take(VSIG_SIGUSR1, NULL), 0);
+  check_quiet_for(VSIG_SIGUSR1, 3600 * SEC);
   cancel_reporting(VSIG_SIGUSR1, 0, 0);
 }
 
@@ -180,8 +114,7 @@ TEST(zero_cancels) {
   check_fires_at(VSIG_SIGUSR1, 10 * MS, 0);
   advance(5 * MS);
   CHECK_EQ(vsig_proc_raise_interval(VSIG_SIGUSR1, 0, 1), 0); /* repeat does not matter */
-  advance(1000 * SEC);
-  CHECK_EQ(take(VSIG_SIGUSR1, NULL), 0);
+  check_quiet_for(VSIG_SIGUSR1, 1000 * SEC);
   cancel_reporting(VSIG_SIGUSR1, 0, 0);
 }
 
@@ -196,8 +129,7 @@ TEST(rearm_replaces_the_old_setting) {
   advance(1 * MS);
   CHECK_EQ(vsig_proc_raise_interval(VSIG_SIGUSR1, 5, 0), 0); /* periodic -> one-shot */
   check_fires_at(VSIG_SIGUSR1, 20 * MS, 0);
-  advance(100 * MS);
-  CHECK_EQ(take(VSIG_SIGUSR1, NULL), 0);
+  check_quiet_for(VSIG_SIGUSR1, 100 * MS);
 }
 
 TEST(one_timer_per_signal_rearming_one_leaves_the_others) {
@@ -241,8 +173,7 @@ TEST(largest_interval_saturates_and_never_fires) {
   manual(0);
   block(VSIG_SIGUSR1);
   CHECK_EQ(vsig_proc_raise_interval(VSIG_SIGUSR1, UINT64_MAX, 1), 0);
-  advance(INT64_MAX / 2);
-  CHECK_EQ(take(VSIG_SIGUSR1, NULL), 0);
+  check_quiet_for(VSIG_SIGUSR1, INT64_MAX / 2);
   uint64_t f = 0, p = 0;
   CHECK_EQ(vsig_proc_raise_interval2(VSIG_SIGUSR1, 0, 0, &f, &p), 0);
   /* Armed with (nearly) all of time left, not wrapped to something small. */
@@ -255,8 +186,7 @@ TEST(interval_ms_just_past_the_nanosecond_range_saturates) {
   block(VSIG_SIGUSR1);
   /* 9223372036855 ms is just over INT64_MAX ns: it must not wrap negative. */
   CHECK_EQ(vsig_proc_raise_interval(VSIG_SIGUSR1, 9223372036855ull, 0), 0);
-  advance(SEC);
-  CHECK_EQ(take(VSIG_SIGUSR1, NULL), 0);
+  check_quiet_for(VSIG_SIGUSR1, SEC);
   uint64_t f = 0, p = 7;
   CHECK_EQ(vsig_proc_raise_interval2(VSIG_SIGUSR1, 0, 0, &f, &p), 0);
   CHECK(f > (uint64_t)INT64_MAX - 2 * SEC);
@@ -287,8 +217,7 @@ TEST(interval2_one_nanosecond) {
   CHECK_EQ(vsig_proc_raise_interval2(VSIG_SIGUSR1, 1, 0, NULL, NULL), 0);
   advance(1);
   CHECK_EQ(take(VSIG_SIGUSR1, NULL), VSIG_SIGUSR1);
-  advance(SEC);
-  CHECK_EQ(take(VSIG_SIGUSR1, NULL), 0);
+  check_quiet_for(VSIG_SIGUSR1, SEC);
 }
 
 TEST(interval2_reports_the_old_setting) {
@@ -316,10 +245,7 @@ TEST(interval2_old_setting_of_a_periodic_timer_after_expiries) {
   block(VSIG_SIGUSR1);
   CHECK_EQ(vsig_proc_raise_interval2(VSIG_SIGUSR1, 100, 30, NULL, NULL), 0);
   advance(100 + 30 * 5 + 7); /* six expiries, last at 250; next at 280 */
-  uint64_t f = 0, p = 0;
-  CHECK_EQ(vsig_proc_raise_interval2(VSIG_SIGUSR1, 0, 0, &f, &p), 0);
-  CHECK_EQ(f, 23u);
-  CHECK_EQ(p, 30u);
+  cancel_reporting(VSIG_SIGUSR1, 23, 30);
 }
 
 TEST(interval2_one_report_pointer_may_be_null) {
@@ -342,8 +268,7 @@ TEST(interval2_first_zero_cancels_whatever_the_period) {
   CHECK_EQ(vsig_proc_raise_interval2(VSIG_SIGUSR1, 0, 100, &f, &p), 0);
   CHECK_EQ(f, 50u);
   CHECK_EQ(p, 100u);
-  advance(SEC);
-  CHECK_EQ(take(VSIG_SIGUSR1, NULL), 0);
+  check_quiet_for(VSIG_SIGUSR1, SEC);
   cancel_reporting(VSIG_SIGUSR1, 0, 0); /* cancelled: no setting left */
 }
 
@@ -356,16 +281,14 @@ TEST(interval2_and_interval_are_the_same_timer) {
   CHECK_EQ(f, 3u * MS);
   CHECK_EQ(p, 3u * MS);
   check_fires_at(VSIG_SIGUSR1, 2 * MS, 0);
-  advance(SEC);
-  CHECK_EQ(take(VSIG_SIGUSR1, NULL), 0);
+  check_quiet_for(VSIG_SIGUSR1, SEC);
 }
 
 TEST(interval2_largest_values_saturate) {
   manual(0);
   block(VSIG_SIGUSR1);
   CHECK_EQ(vsig_proc_raise_interval2(VSIG_SIGUSR1, UINT64_MAX, UINT64_MAX, NULL, NULL), 0);
-  advance(INT64_MAX / 2);
-  CHECK_EQ(take(VSIG_SIGUSR1, NULL), 0);
+  check_quiet_for(VSIG_SIGUSR1, INT64_MAX / 2);
   uint64_t f = 0, p = 0;
   CHECK_EQ(vsig_proc_raise_interval2(VSIG_SIGUSR1, 0, 0, &f, &p), 0);
   CHECK(f >= (uint64_t)(INT64_MAX / 2) - 1);
@@ -377,8 +300,7 @@ TEST(interval2_huge_period_fires_once_and_stays_armed) {
   block(VSIG_SIGUSR1);
   CHECK_EQ(vsig_proc_raise_interval2(VSIG_SIGUSR1, MS, UINT64_MAX, NULL, NULL), 0);
   check_fires_at(VSIG_SIGUSR1, MS, 0);
-  advance(INT64_MAX / 2);
-  CHECK_EQ(take(VSIG_SIGUSR1, NULL), 0);
+  check_quiet_for(VSIG_SIGUSR1, INT64_MAX / 2);
   uint64_t f = 0, p = 0;
   CHECK_EQ(vsig_proc_raise_interval2(VSIG_SIGUSR1, 0, 0, &f, &p), 0);
   CHECK(f > 0); /* periodic: armed, its next expiry beyond any clock */
@@ -446,8 +368,7 @@ struct taker {
 
 static void *unblock_and_poll(void *arg) {
   struct taker *t = arg;
-  vsig_sigset_t s = set1(VSIG_SIGUSR1);
-  CHECK_EQ(vsig_pthread_sigmask(VSIG_SIG_UNBLOCK, &s, NULL), 0);
+  unblock(VSIG_SIGUSR1);
   atomic_store(&t->ready, 1);
   while (!atomic_load(&t->stop)) {
     vsig_poll();
@@ -547,9 +468,7 @@ TEST(default_action_terminates_the_process_and_its_timers_stop) {
   struct doomed d = {0};
   pthread_t h;
   CHECK_EQ(vsig_thread_create(&h, &d.id, pid, 0, arm_interval_and_pause, &d), 0);
-  int st = -1;
-  WAIT_FOR(atomic_load(&d.ready) && vsig_thread_getstate(d.id, &st) == 0 &&
-           st == VSIG_THREAD_INTERRUPTIBLE);
+  WAIT_FOR(atomic_load(&d.ready) && in_state(d.id, VSIG_THREAD_INTERRUPTIBLE));
   advance(MS);
   int term = -1;
   CHECK_EQ(vsig_proc_status(pid, &term), 0);

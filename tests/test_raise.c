@@ -99,8 +99,8 @@ static void reraise(int sig) {
 TEST(raising_the_signal_inside_its_handler_runs_it_after_return) {
   set_handler(VSIG_SIGUSR1, reraise, 0, EMPTY());
   CHECK_EQ(vsig_raise(VSIG_SIGUSR1), 0);
-  CHECK_EQ(hits, 2);       /* the second ran before the outer raise returned */
-  CHECK_EQ(reentries, 0);  /* ... but not inside the first */
+  CHECK_EQ(hits, 2);      /* the second ran before the outer raise returned */
+  CHECK_EQ(reentries, 0); /* ... but not inside the first */
   CHECK_EQ(max_depth, 1);
   vsig_sigset_t m = cur_mask();
   CHECK(set_empty(&m));

@@ -21,8 +21,8 @@ static void record(int sig, vsig_siginfo_t *info, void *ctx) {
   (void)ctx;
   int n = atomic_fetch_add(&nrec, 1);
   if (n < MAXREC)
-    recs[n] = (struct rec){sig, info->si_code, info->si_value.sival_int, vsig_thread_self(),
-                           cur_mask()};
+    recs[n] =
+        (struct rec){sig, info->si_code, info->si_value.sival_int, vsig_thread_self(), cur_mask()};
 }
 
 static int count_sig(int sig) {
@@ -73,7 +73,7 @@ TEST(sigwait_family_takes_lowest_of_pending_and_set_never_outside_and_keeps_sigi
   CHECK_EQ(vsig_sigqueue(vsig_getpid(), rt, ival(2)), 0);
   CHECK_EQ(vsig_sigqueue(vsig_getpid(), VSIG_SIGUSR1, ival(3)), 0);
   CHECK_EQ(vsig_kill(vsig_getpid(), VSIG_SIGHUP), 0); /* lowest of all, but not in set */
-  CHECK_EQ(vsig_raise(VSIG_SIGINT), 0);                /* likewise */
+  CHECK_EQ(vsig_raise(VSIG_SIGINT), 0);               /* likewise */
   vsig_sigset_t set = SET(VSIG_SIGUSR1, rt, rt1);
 
   int sig = 0;
@@ -277,8 +277,8 @@ TEST(pause_and_sigsuspend_return_eintr_only_after_a_handler_ran) {
      * the wait, and the blocked one may not be consumed without its handler. */
     atomic_store(&nrec, 0);
     struct waiter w = {.kind = kind,
-                       .blocked = kind ? SET(VSIG_SIGUSR1, VSIG_SIGUSR2, VSIG_SIGCHLD)
-                                       : SET(VSIG_SIGUSR2),
+                       .blocked =
+                           kind ? SET(VSIG_SIGUSR1, VSIG_SIGUSR2, VSIG_SIGCHLD) : SET(VSIG_SIGUSR2),
                        .during = SET(VSIG_SIGUSR2)};
     set_action(VSIG_SIGUSR2, record, 0, EMPTY());
     pthread_t h;
@@ -505,8 +505,8 @@ TEST(handler_mask_is_old_or_sa_mask_or_signal_restored_exactly_resethand_and_sig
     set_action(VSIG_SIGUSR1, record_and_scramble, sa_flags[f], SET(VSIG_SIGHUP, VSIG_SIGKILL));
     vsig_sigset_t old = SET(VSIG_SIGINT);
     CHECK_EQ(vsig_sigprocmask(VSIG_SIG_SETMASK, &old, NULL), 0);
-    vsig_sigset_t want = f ? SET(VSIG_SIGINT, VSIG_SIGHUP)
-                           : SET(VSIG_SIGINT, VSIG_SIGHUP, VSIG_SIGUSR1);
+    vsig_sigset_t want =
+        f ? SET(VSIG_SIGINT, VSIG_SIGHUP) : SET(VSIG_SIGINT, VSIG_SIGHUP, VSIG_SIGUSR1);
 
     CHECK_EQ(vsig_raise(VSIG_SIGUSR1), 0); /* straight away */
     block(SET(VSIG_SIGUSR1));
@@ -690,12 +690,11 @@ TEST(standard_signals_do_not_queue_rt_signals_queue_fifo_lowest_first_each_once)
 
   const struct {
     int sig, code, value;
-  } want[] = {{VSIG_SIGUSR1, VSIG_SI_USER, 0}, {VSIG_SIGUSR2, VSIG_SI_QUEUE, 0},
-              {r0, VSIG_SI_QUEUE, 1},          {r0, VSIG_SI_QUEUE, 2},
-              {r0, VSIG_SI_QUEUE, 3},          {r1, VSIG_SI_USER, 0},
-              {r1, VSIG_SI_USER, 0},           {r2, VSIG_SI_QUEUE, 21},
-              {r2, VSIG_SI_QUEUE, 22},         {r2, VSIG_SI_QUEUE, 23},
-              {rmax, VSIG_SI_QUEUE, 70}};
+  } want[] = {
+      {VSIG_SIGUSR1, VSIG_SI_USER, 0}, {VSIG_SIGUSR2, VSIG_SI_QUEUE, 0}, {r0, VSIG_SI_QUEUE, 1},
+      {r0, VSIG_SI_QUEUE, 2},          {r0, VSIG_SI_QUEUE, 3},           {r1, VSIG_SI_USER, 0},
+      {r1, VSIG_SI_USER, 0},           {r2, VSIG_SI_QUEUE, 21},          {r2, VSIG_SI_QUEUE, 22},
+      {r2, VSIG_SI_QUEUE, 23},         {rmax, VSIG_SI_QUEUE, 70}};
   const int n = sizeof want / sizeof want[0];
   CHECK_EQ(nrec, n);
   for (int i = 0; i < n; i++) {

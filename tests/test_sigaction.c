@@ -49,8 +49,8 @@ TEST(every_action_starts_as_sig_dfl) {
 }
 
 TEST(set_action_reads_back_unchanged) {
-  const int flags = VSIG_SA_SIGINFO | VSIG_SA_RESTART | VSIG_SA_NOCLDSTOP | VSIG_SA_ONSTACK |
-                    VSIG_SA_NOCLDWAIT;
+  const int flags =
+      VSIG_SA_SIGINFO | VSIG_SA_RESTART | VSIG_SA_NOCLDSTOP | VSIG_SA_ONSTACK | VSIG_SA_NOCLDWAIT;
   vsig_sigaction_t act = {.sa_sigaction = on_info,
                           .sa_mask = SET(VSIG_SIGHUP, VSIG_SIGRTMIN, VSIG_SIGRTMAX),
                           .sa_flags = flags};

@@ -122,9 +122,8 @@ TEST(process_directed_signal_ends_it) {
   set_handler(VSIG_SIGUSR2, on_sig, 0, EMPTY());
   block(SET(VSIG_SIGUSR2)); /* main does not take it */
   for (int k = K_SUSPEND; k <= K_PAUSE; k++) {
-    struct sleeper s = {.kind = k,
-                        .blocked = k == K_SUSPEND ? SET(VSIG_SIGUSR2) : EMPTY(),
-                        .during = EMPTY()};
+    struct sleeper s = {
+        .kind = k, .blocked = k == K_SUSPEND ? SET(VSIG_SIGUSR2) : EMPTY(), .during = EMPTY()};
     pthread_t h;
     start_sleeper(&h, &s);
     CHECK_EQ(vsig_kill(vsig_getpid(), VSIG_SIGUSR2), 0);
@@ -140,8 +139,8 @@ TEST(blocked_signals_do_not_end_it_and_stay_pending) {
   for (int k = K_SUSPEND; k <= K_PAUSE; k++) {
     atomic_store(&hits, 0);
     struct sleeper s = {.kind = k,
-                        .blocked = k == K_SUSPEND ? SET(VSIG_SIGUSR1, VSIG_SIGUSR2)
-                                                  : SET(VSIG_SIGUSR2),
+                        .blocked =
+                            k == K_SUSPEND ? SET(VSIG_SIGUSR1, VSIG_SIGUSR2) : SET(VSIG_SIGUSR2),
                         .during = SET(VSIG_SIGUSR2)};
     pthread_t h;
     vsig_thread_t t = start_sleeper(&h, &s);

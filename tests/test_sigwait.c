@@ -136,8 +136,8 @@ TEST(sigtimedwait_bad_timeout_is_einval_and_consumes_nothing) {
   block(s);
   CHECK_EQ(vsig_raise(VSIG_SIGUSR1), 0);
   const struct timespec bad[] = {
-      {-1, 0}, {0, -1}, {0, 1000000000}, {0, LONG_MAX}, {1, LONG_MIN}, {-1, 999999999},
-      {(time_t)LLONG_MIN, 0}};
+      {-1, 0},       {0, -1},         {0, 1000000000},       {0, LONG_MAX},
+      {1, LONG_MIN}, {-1, 999999999}, {(time_t)LLONG_MIN, 0}};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     vsig_siginfo_t info;
     CHECK_ERRNO_SIG((int)i, vsig_sigtimedwait(&s, &info, &bad[i]), EINVAL);
@@ -214,8 +214,8 @@ static vsig_thread_t start_waiter(pthread_t *h, struct waiter *w) {
 
 TEST(waiting_thread_gets_a_signal_sent_later) {
   for (int k = 0; k < 3; k++) {
-    struct waiter w = {.kind = k, .blocked = SET(VSIG_SIGUSR2), .set = SET(VSIG_SIGUSR2),
-                       .timeout = {3600, 0}};
+    struct waiter w = {
+        .kind = k, .blocked = SET(VSIG_SIGUSR2), .set = SET(VSIG_SIGUSR2), .timeout = {3600, 0}};
     pthread_t h;
     vsig_thread_t t = start_waiter(&h, &w);
     CHECK_EQ(vsig_pthread_sigqueue(t, VSIG_SIGUSR2, ival(k)), 0);
@@ -253,8 +253,8 @@ TEST(waiter_ignores_signals_outside_its_set) {
   struct waiter w = {.kind = K_SIGWAIT, .blocked = both, .set = SET(VSIG_SIGUSR2)};
   pthread_t h;
   vsig_thread_t t = start_waiter(&h, &w);
-  CHECK_EQ(vsig_pthread_kill(t, VSIG_SIGUSR1), 0);      /* blocked there: stays */
-  CHECK_EQ(vsig_kill(vsig_getpid(), VSIG_SIGUSR1), 0);  /* nobody takes it: stays */
+  CHECK_EQ(vsig_pthread_kill(t, VSIG_SIGUSR1), 0);     /* blocked there: stays */
+  CHECK_EQ(vsig_kill(vsig_getpid(), VSIG_SIGUSR1), 0); /* nobody takes it: stays */
   CHECK_EQ(vsig_pthread_kill(t, VSIG_SIGUSR2), 0);
   join(h);
   CHECK_EQ(w.rc, 0);
@@ -287,8 +287,8 @@ TEST(sigwaitinfo_and_sigtimedwait_fail_with_eintr_after_a_handler) {
   set_handler(VSIG_SIGUSR1, on_sig, 0, EMPTY());
   block(SET(VSIG_SIGUSR1, VSIG_SIGUSR2));
   for (int k = K_WAITINFO; k <= K_TIMEDWAIT; k++) {
-    struct waiter w = {.kind = k, .blocked = SET(VSIG_SIGUSR2), .set = SET(VSIG_SIGUSR2),
-                       .timeout = {3600, 0}};
+    struct waiter w = {
+        .kind = k, .blocked = SET(VSIG_SIGUSR2), .set = SET(VSIG_SIGUSR2), .timeout = {3600, 0}};
     pthread_t h;
     vsig_thread_t t = start_waiter(&h, &w);
     CHECK_EQ(vsig_pthread_kill(t, VSIG_SIGUSR1), 0);
@@ -302,8 +302,8 @@ TEST(sigwaitinfo_and_sigtimedwait_fail_with_eintr_after_a_handler) {
 TEST(sigtimedwait_with_a_huge_timeout_still_waits_and_wakes) {
   vsig_sigset_t s = SET(VSIG_SIGHUP);
   block(s);
-  struct waiter w = {.kind = K_TIMEDWAIT, .blocked = s, .set = s,
-                     .timeout = {(time_t)LLONG_MAX, 999999999}};
+  struct waiter w = {
+      .kind = K_TIMEDWAIT, .blocked = s, .set = s, .timeout = {(time_t)LLONG_MAX, 999999999}};
   pthread_t h;
   vsig_thread_t t = start_waiter(&h, &w);
   CHECK_EQ(vsig_pthread_kill(t, VSIG_SIGHUP), 0);

@@ -9,7 +9,8 @@ static void on_sig(int sig) {
   atomic_fetch_add(&hits, 1);
 }
 
-#define REM_POISON {-12345, -12345}
+/* What rem holds until the library writes it. */
+static const struct timespec rem_poison = {-12345, -12345};
 
 static bool ts_le(struct timespec a, struct timespec b) {
   return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec <= b.tv_nsec);
@@ -22,7 +23,7 @@ static bool ts_sane(struct timespec a) {
 /* ---- bad input and short sleeps ------------------------------------------------------- */
 
 TEST(nanosleep_null_req_is_efault) {
-  struct timespec rem = REM_POISON;
+  struct timespec rem = rem_poison;
   CHECK_ERRNO(vsig_nanosleep(NULL, &rem), EFAULT);
   CHECK_ERRNO(vsig_nanosleep(NULL, NULL), EFAULT);
   CHECK_EQ(rem.tv_sec, -12345);
@@ -30,18 +31,18 @@ TEST(nanosleep_null_req_is_efault) {
 }
 
 TEST(nanosleep_bad_req_is_einval) {
-  const struct timespec bad[] = {{-1, 0},          {0, -1}, {0, 1000000000}, {0, LONG_MAX},
-                                 {5, LONG_MIN},    {-1, 999999999},
-                                 {(time_t)LLONG_MIN, 0}};
+  const struct timespec bad[] = {
+      {-1, 0},       {0, -1},         {0, 1000000000},       {0, LONG_MAX},
+      {5, LONG_MIN}, {-1, 999999999}, {(time_t)LLONG_MIN, 0}};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-    struct timespec rem = REM_POISON;
+    struct timespec rem = rem_poison;
     CHECK_ERRNO_SIG((int)i, vsig_nanosleep(&bad[i], &rem), EINVAL);
     CHECK_EQ(rem.tv_sec, -12345); /* written only on EINTR */
   }
 }
 
 TEST(short_sleeps_complete_and_leave_rem_alone) {
-  struct timespec rem = REM_POISON;
+  struct timespec rem = rem_poison;
   struct timespec zero = {0, 0}, tiny = {0, 1000}, ms = {0, 1000000}, edge = {0, 999999};
   CHECK_EQ(vsig_nanosleep(&zero, &rem), 0);
   CHECK_EQ(vsig_nanosleep(&tiny, &rem), 0);
@@ -112,7 +113,7 @@ static vsig_thread_t start_sleeper(pthread_t *h, struct sleeper *s) {
 
 TEST(nanosleep_interrupted_is_eintr_with_a_sane_remaining_time) {
   set_handler(VSIG_SIGUSR1, on_sig, 0, EMPTY());
-  struct sleeper s = {.kind = K_NANOSLEEP, .req = {3600, 500000000}, .rem = REM_POISON};
+  struct sleeper s = {.kind = K_NANOSLEEP, .req = {3600, 500000000}, .rem = rem_poison};
   pthread_t h;
   vsig_thread_t t = start_sleeper(&h, &s);
   CHECK_EQ(vsig_pthread_kill(t, VSIG_SIGUSR1), 0);
@@ -143,7 +144,7 @@ TEST(nanosleep_far_beyond_the_clock_is_interruptible_and_rem_stays_below_req) {
                                   {(time_t)(LLONG_MAX / 1000000000) - 1, 0},
                                   {(time_t)(LLONG_MAX / 1000000000) - 1000000, 0}};
   for (int i = 0; i < 3; i++) {
-    struct sleeper s = {.kind = K_NANOSLEEP, .req = reqs[i], .rem = REM_POISON};
+    struct sleeper s = {.kind = K_NANOSLEEP, .req = reqs[i], .rem = rem_poison};
     pthread_t h;
     vsig_thread_t t = start_sleeper(&h, &s);
     CHECK_EQ(vsig_pthread_kill(t, VSIG_SIGUSR1), 0);
@@ -247,7 +248,7 @@ static void manual_clock(void) { CHECK_EQ(vsig_clock_set_manual(7 * SEC), 0); }
 TEST(manual_clock_nanosleep_rem_is_exactly_what_is_left) {
   manual_clock();
   set_handler(VSIG_SIGUSR1, on_sig, 0, EMPTY());
-  struct sleeper s = {.kind = K_NANOSLEEP, .req = {10, 0}, .rem = REM_POISON};
+  struct sleeper s = {.kind = K_NANOSLEEP, .req = {10, 0}, .rem = rem_poison};
   pthread_t h;
   vsig_thread_t t = start_sleeper(&h, &s);
   CHECK_EQ(vsig_clock_advance(2 * SEC + SEC / 2), 0);
@@ -278,8 +279,12 @@ TEST(manual_clock_sleep_returns_unslept_seconds_rounded_up) {
 TEST(manual_clock_sleeps_end_exactly_at_their_deadline) {
   manual_clock();
   for (int k = K_NANOSLEEP; k <= K_USLEEP; k++) {
-    struct sleeper s = {.kind = k, .req = {3, 250}, .rem = REM_POISON, .seconds = 3,
-                        .unslept = 9999, .usec = 3000000};
+    struct sleeper s = {.kind = k,
+                        .req = {3, 250},
+                        .rem = rem_poison,
+                        .seconds = 3,
+                        .unslept = 9999,
+                        .usec = 3000000};
     const int64_t total = k == K_SLEEP || k == K_USLEEP ? 3 * SEC : 3 * SEC + 250;
     pthread_t h;
     start_sleeper(&h, &s);

@@ -4,6 +4,8 @@
 #include "vt.h"
 #include <vsig.h>
 
+#include "timer_util.h"
+
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
@@ -13,89 +15,12 @@
 #include <string.h>
 #include <time.h>
 
-#define US 1000LL
-#define MS 1000000LL
-#define SEC 1000000000LL
-
-static int64_t host_mono(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * SEC + ts.tv_nsec;
-}
-
-#define WAIT_FOR(cond)                                                                         \
-  do {                                                                                         \
-    int64_t wf_end = host_mono() + 60 * SEC;                                                   \
-    while (!(cond)) {                                                                          \
-      if (host_mono() > wf_end)                                                                \
-        VT_FAIL("gave up waiting for %s", #cond);                                              \
-      sched_yield();                                                                           \
-    }                                                                                          \
-  } while (0)
-
-static void manual(int64_t start) { CHECK_EQ(vsig_clock_set_manual(start), 0); }
-static void advance(int64_t ns) { CHECK_EQ(vsig_clock_advance(ns), 0); }
-static void advance_to(int64_t t) {
-  int64_t now = vsig_clock_now();
-  CHECK(t >= now);
-  advance(t - now);
-}
-
-static vsig_sigset_t set1(int sig) {
-  vsig_sigset_t s;
-  vsig_sigemptyset(&s);
-  vsig_sigaddset(&s, sig);
-  return s;
-}
-
-static void block(int sig) {
-  vsig_sigset_t s = set1(sig);
-  CHECK_EQ(vsig_pthread_sigmask(VSIG_SIG_BLOCK, &s, NULL), 0);
-}
-
-static int take(int sig, vsig_siginfo_t *info) {
-  vsig_sigset_t s = set1(sig);
-  struct timespec zero = {0, 0};
-  vsig_siginfo_t tmp;
-  errno = 0;
-  int r = vsig_sigtimedwait(&s, info ? info : &tmp, &zero);
-  if (r == -1) {
-    CHECK_EQ(errno, EAGAIN);
-    return 0;
-  }
-  return r;
-}
-
-static bool is_pending(int sig) {
-  vsig_sigset_t p;
-  CHECK_EQ(vsig_sigpending(&p), 0);
-  return vsig_sigismember(&p, sig) == 1;
-}
-
+/* make_timer without a target thread, whose id is checked to be a valid one. */
 static vsig_timer_t make(int notify, int sig, int value) {
-  vsig_sigevent_t sev = {.sigev_notify = notify, .sigev_signo = sig};
-  sev.sigev_value.sival_int = value;
-  vsig_timer_t id = -1;
-  CHECK_EQ(vsig_timer_create(VSIG_CLOCK_MONOTONIC, &sev, &id), 0);
+  vsig_timer_t id = make_timer(notify, sig, value, 0);
   CHECK(id >= 0);
   return id;
 }
-
-static vsig_itimerspec_t its_ns(int64_t value, int64_t interval) {
-  vsig_itimerspec_t v;
-  v.it_value.tv_sec = (time_t)(value / SEC);
-  v.it_value.tv_nsec = (long)(value % SEC);
-  v.it_interval.tv_sec = (time_t)(interval / SEC);
-  v.it_interval.tv_nsec = (long)(interval % SEC);
-  return v;
-}
-
-static void arm(vsig_timer_t id, int64_t value, int64_t interval) {
-  vsig_itimerspec_t v = its_ns(value, interval);
-  CHECK_EQ(vsig_timer_settime(id, 0, &v, NULL), 0);
-}
-
-static int64_t ns_of(const struct timespec *ts) { return (int64_t)ts->tv_sec * SEC + ts->tv_nsec; }
 
 /* timer_gettime, in nanoseconds. */
 static void get(vsig_timer_t id, int64_t *value, int64_t *interval) {
@@ -116,16 +41,10 @@ static void get(vsig_timer_t id, int64_t *value, int64_t *interval) {
   } while (0)
 
 /* sig (blocked) is generated exactly at `at`, from timer id, with overrun. */
-static void check_fires_at(int sig, vsig_timer_t id, int64_t at, int overrun) {
-  advance_to(at - 1);
-  CHECK_EQ(take(sig, NULL), 0);
-  advance(1);
-  vsig_siginfo_t si;
-  CHECK_EQ(take(sig, &si), sig);
-  CHECK_EQ(si.si_signo, sig);
+static void check_timer_fires_at(int sig, vsig_timer_t id, int64_t at, int overrun) {
+  vsig_siginfo_t si = check_fires_at(sig, at, overrun);
   CHECK_EQ(si.si_code, VSIG_SI_TIMER);
   CHECK_EQ(si.si_timerid, id);
-  CHECK_EQ(si.si_overrun, overrun);
   CHECK_EQ(vsig_timer_getoverrun(id), overrun);
 }
 
@@ -319,10 +238,9 @@ TEST(relative_one_shot_fires_once_and_gettime_counts_down) {
   CHECK_GET(id, 3 * SEC + 4, 0);
   advance(SEC);
   CHECK_GET(id, 2 * SEC + 4, 0);
-  check_fires_at(sig, id, 1000 + 3 * SEC + 5, 0);
+  check_timer_fires_at(sig, id, 1000 + 3 * SEC + 5, 0);
   CHECK_GET(id, 0, 0); /* expired: disarmed */
-  advance(100 * SEC);
-  CHECK_EQ(take(sig, NULL), 0);
+  check_quiet_for(sig, 100 * SEC);
 }
 
 TEST(one_nanosecond_is_the_smallest_value) {
@@ -333,7 +251,7 @@ TEST(one_nanosecond_is_the_smallest_value) {
   arm(id, 1, 1);
   CHECK_GET(id, 1, 1);
   for (int n = 1; n <= 1000; n++)
-    check_fires_at(sig, id, n, 0);
+    check_timer_fires_at(sig, id, n, 0);
 }
 
 TEST(periodic_is_drift_free_over_thousands_of_periods) {
@@ -345,7 +263,7 @@ TEST(periodic_is_drift_free_over_thousands_of_periods) {
   const int64_t first = 1234567, period = 1000003;
   arm(id, first, period);
   for (int n = 0; n < 3000; n++)
-    check_fires_at(sig, id, t0 + first + n * period, 0);
+    check_timer_fires_at(sig, id, t0 + first + n * period, 0);
   CHECK_GET(id, period, period);
 }
 
@@ -362,10 +280,7 @@ TEST(periodic_deadlines_stay_exact_after_irregular_advances) {
   uint64_t seed = 88172645463325252ull;
   int64_t expiries = 0;
   for (int i = 0; i < 20000; i++) {
-    seed ^= seed << 13;
-    seed ^= seed >> 7;
-    seed ^= seed << 17;
-    advance((int64_t)(seed % 2500));
+    advance((int64_t)(rnd(&seed) % 2500));
     vsig_siginfo_t si;
     if (take(sig, &si))
       expiries += 1 + si.si_overrun;
@@ -388,15 +303,14 @@ TEST(rearm_replaces_the_old_setting) {
   CHECK_EQ(vsig_timer_settime(id, 0, &v, &ov), 0);
   CHECK_EQ(ns_of(&ov.it_value), 6 * MS);
   CHECK_EQ(ns_of(&ov.it_interval), 0);
-  check_fires_at(sig, id, 14 * MS, 0); /* not at 10 ms */
-  check_fires_at(sig, id, 17 * MS, 0);
+  check_timer_fires_at(sig, id, 14 * MS, 0); /* not at 10 ms */
+  check_timer_fires_at(sig, id, 17 * MS, 0);
   v = its_ns(5 * MS, 0);
   CHECK_EQ(vsig_timer_settime(id, 0, &v, &ov), 0);
   CHECK_EQ(ns_of(&ov.it_value), 3 * MS);
   CHECK_EQ(ns_of(&ov.it_interval), 3 * MS);
-  check_fires_at(sig, id, 22 * MS, 0);
-  advance(SEC);
-  CHECK_EQ(take(sig, NULL), 0);
+  check_timer_fires_at(sig, id, 22 * MS, 0);
+  check_quiet_for(sig, SEC);
 }
 
 TEST(zero_value_disarms_and_reports) {
@@ -411,8 +325,7 @@ TEST(zero_value_disarms_and_reports) {
   CHECK_EQ(ns_of(&ov.it_value), 4 * MS);
   CHECK_EQ(ns_of(&ov.it_interval), 2 * MS);
   CHECK_GET(id, 0, 0);
-  advance(100 * SEC);
-  CHECK_EQ(take(sig, NULL), 0);
+  check_quiet_for(sig, 100 * SEC);
   /* Disarming a disarmed timer is fine, and reports zero. */
   CHECK_EQ(vsig_timer_settime(id, 0, &z, &ov), 0);
   CHECK_EQ(ns_of(&ov.it_value), 0);
@@ -421,8 +334,7 @@ TEST(zero_value_disarms_and_reports) {
   arm(id, MS, 0);
   CHECK_EQ(vsig_timer_settime(id, VSIG_TIMER_ABSTIME, &z, NULL), 0);
   CHECK_GET(id, 0, 0);
-  advance(SEC);
-  CHECK_EQ(take(sig, NULL), 0);
+  check_quiet_for(sig, SEC);
 }
 
 TEST(settime_errors_change_nothing) {
@@ -459,7 +371,7 @@ TEST(settime_errors_change_nothing) {
     CHECK_ERRNO(vsig_timer_settime(unknown[i], 0, &good, &ov), EINVAL);
   CHECK_EQ(ov.it_value.tv_sec, (time_t)0x5555555555555555LL); /* never written */
   CHECK_GET(id, 5 * MS, MS);
-  check_fires_at(sig, id, 5 * MS, 0);
+  check_timer_fires_at(sig, id, 5 * MS, 0);
 }
 
 TEST(gettime_getoverrun_delete_errors) {
@@ -518,16 +430,14 @@ TEST(huge_value_saturates_and_never_fires) {
   v.it_interval.tv_sec = 0;
   v.it_interval.tv_nsec = 0;
   CHECK_EQ(vsig_timer_settime(id, 0, &v, NULL), 0);
-  advance(INT64_MAX / 2);
-  CHECK_EQ(take(sig, NULL), 0);
+  check_quiet_for(sig, INT64_MAX / 2);
   vsig_itimerspec_t g;
   CHECK_EQ(vsig_timer_gettime(id, &g), 0);
   CHECK(g.it_value.tv_sec >= INT64_MAX / 2 / SEC - 1); /* armed, not wrapped */
   CHECK(g.it_value.tv_nsec >= 0 && g.it_value.tv_nsec < SEC);
   /* An absolute time past the clock's range is the same. */
   CHECK_EQ(vsig_timer_settime(id, VSIG_TIMER_ABSTIME, &v, NULL), 0);
-  advance(INT64_MAX / 4);
-  CHECK_EQ(take(sig, NULL), 0);
+  check_quiet_for(sig, INT64_MAX / 4);
   CHECK_EQ(vsig_timer_gettime(id, &g), 0);
   CHECK(g.it_value.tv_sec > 0);
 }
@@ -540,9 +450,8 @@ TEST(huge_interval_fires_once_and_stays_armed) {
   vsig_itimerspec_t v = its_ns(MS, 0);
   v.it_interval.tv_sec = (time_t)INT64_MAX;
   CHECK_EQ(vsig_timer_settime(id, 0, &v, NULL), 0);
-  check_fires_at(sig, id, MS, 0);
-  advance(INT64_MAX / 2);
-  CHECK_EQ(take(sig, NULL), 0);
+  check_timer_fires_at(sig, id, MS, 0);
+  check_quiet_for(sig, INT64_MAX / 2);
   vsig_itimerspec_t g;
   CHECK_EQ(vsig_timer_gettime(id, &g), 0);
   CHECK(g.it_value.tv_sec > 0); /* periodic: still armed, next expiry beyond the clock */
@@ -556,10 +465,9 @@ TEST(abstime_on_monotonic_fires_at_that_time) {
   int sig = VSIG_SIGRTMIN;
   block(sig);
   vsig_timer_t id = make(VSIG_SIGEV_SIGNAL, sig, 1);
-  vsig_itimerspec_t v = its_ns(12 * SEC + 7, 0);
-  CHECK_EQ(vsig_timer_settime(id, VSIG_TIMER_ABSTIME, &v, NULL), 0);
+  arm_abs(id, 12 * SEC + 7, 0);
   CHECK_GET(id, 2 * SEC + 7, 0);
-  check_fires_at(sig, id, 12 * SEC + 7, 0);
+  check_timer_fires_at(sig, id, 12 * SEC + 7, 0);
 }
 
 TEST(abstime_in_the_past_fires_at_once) {
@@ -567,16 +475,14 @@ TEST(abstime_in_the_past_fires_at_once) {
   int sig = VSIG_SIGRTMIN;
   block(sig);
   vsig_timer_t id = make(VSIG_SIGEV_SIGNAL, sig, 1);
-  vsig_itimerspec_t v = its_ns(1, 0);
-  CHECK_EQ(vsig_timer_settime(id, VSIG_TIMER_ABSTIME, &v, NULL), 0);
+  arm_abs(id, 1, 0);
   vsig_siginfo_t si;
   CHECK_EQ(take(sig, &si), sig); /* without any advance */
   CHECK_EQ(si.si_timerid, id);
   CHECK_EQ(si.si_overrun, 0);
   CHECK_GET(id, 0, 0);
   /* Now exactly is not in the future either. */
-  v = its_ns(10 * SEC, 0);
-  CHECK_EQ(vsig_timer_settime(id, VSIG_TIMER_ABSTIME, &v, NULL), 0);
+  arm_abs(id, 10 * SEC, 0);
   CHECK_EQ(take(sig, NULL), sig);
   CHECK_EQ(vsig_clock_now(), 10 * SEC);
 }
@@ -587,14 +493,13 @@ TEST(abstime_in_the_past_with_a_period_counts_the_missed_periods) {
   block(sig);
   vsig_timer_t id = make(VSIG_SIGEV_SIGNAL, sig, 1);
   /* Expiries at 1, 2, ..., 10 s are all due now: one signal, 9 overruns. */
-  vsig_itimerspec_t v = its_ns(1 * SEC, 1 * SEC);
-  CHECK_EQ(vsig_timer_settime(id, VSIG_TIMER_ABSTIME, &v, NULL), 0);
+  arm_abs(id, 1 * SEC, 1 * SEC);
   vsig_siginfo_t si;
   CHECK_EQ(take(sig, &si), sig);
   CHECK_EQ(si.si_overrun, 9);
   CHECK_EQ(vsig_timer_getoverrun(id), 9);
   CHECK_GET(id, 1 * SEC, 1 * SEC); /* the next at 11 s, on the original grid */
-  check_fires_at(sig, id, 11 * SEC, 0);
+  check_timer_fires_at(sig, id, 11 * SEC, 0);
 }
 
 TEST(abstime_on_realtime_is_converted_when_armed) {
@@ -623,7 +528,7 @@ TEST(abstime_on_realtime_is_converted_when_armed) {
   CHECK_EQ(take(sig, NULL), sig);
   /* Relative times on the realtime clock are plain durations. */
   arm(id, 3 * MS, 0);
-  check_fires_at(sig, id, vsig_clock_now() + 3 * MS, 0);
+  check_timer_fires_at(sig, id, vsig_clock_now() + 3 * MS, 0);
 }
 
 /* ---- overruns ---------------------------------------------------------------------------- */
@@ -645,7 +550,7 @@ TEST(periods_missed_while_pending_are_overruns_never_lost) {
   CHECK_EQ(vsig_timer_getoverrun(id), 5);
   CHECK_EQ(take(sig, NULL), 0); /* one signal for the six expiries */
   /* Taken: the next expiry queues a fresh one with no overrun. */
-  check_fires_at(sig, id, 7 * MS, 0);
+  check_timer_fires_at(sig, id, 7 * MS, 0);
   CHECK_EQ(vsig_timer_getoverrun(id), 0);
   /* One jump over many periods. */
   advance(1000 * MS);
@@ -705,8 +610,7 @@ TEST(handler_gets_si_timer_value_id_and_overrun) {
   vsig_timer_t id = make(VSIG_SIGEV_SIGNAL, sig, 31337);
   arm(id, MS, MS);
   advance(4 * MS);
-  vsig_sigset_t s = set1(sig);
-  CHECK_EQ(vsig_pthread_sigmask(VSIG_SIG_UNBLOCK, &s, NULL), 0);
+  unblock(sig);
   vsig_poll();
   CHECK_EQ(atomic_load(&handled), 1);
   CHECK_EQ(handled_info.si_signo, sig);
@@ -800,9 +704,7 @@ TEST(ignored_timer_signal_is_discarded) {
 
 TEST(sigev_none_sends_nothing_but_counts_down) {
   manual(0);
-  vsig_sigset_t all;
-  vsig_sigfillset(&all);
-  CHECK_EQ(vsig_pthread_sigmask(VSIG_SIG_BLOCK, &all, NULL), 0);
+  block_all();
   vsig_timer_t id = make(VSIG_SIGEV_NONE, VSIG_SIGALRM, 1);
   arm(id, 10 * MS, 0);
   advance(3 * MS);
@@ -816,10 +718,7 @@ TEST(sigev_none_sends_nothing_but_counts_down) {
   advance(11 * MS); /* through 7 and 12 to 13 ms */
   CHECK_GET(p, 4 * MS, 5 * MS);
   advance(1000 * MS);
-  vsig_sigset_t pend;
-  CHECK_EQ(vsig_sigpending(&pend), 0);
-  for (int s = 1; s < VSIG_NSIG; s++)
-    CHECK_EQ(vsig_sigismember(&pend, s), 0);
+  check_none_pending();
 }
 
 /* ---- SIGEV_THREAD_ID ------------------------------------------------------------------------ */
@@ -834,8 +733,7 @@ struct target {
 
 static void *blocked_target(void *arg) {
   struct target *t = arg;
-  vsig_sigset_t s = set1(t->sig);
-  CHECK_EQ(vsig_pthread_sigmask(VSIG_SIG_BLOCK, &s, NULL), 0);
+  block(t->sig);
   atomic_store(&t->ready, 1);
   WAIT_FOR(atomic_load(&t->go));
   t->got = take(t->sig, &t->info);
@@ -854,11 +752,7 @@ TEST(thread_id_timer_signals_only_that_thread) {
   pthread_t h;
   CHECK_EQ(vsig_thread_create(&h, &t.id, vsig_getpid(), 0, blocked_target, &t), 0);
   WAIT_FOR(atomic_load(&t.ready));
-  vsig_sigevent_t sev = {.sigev_notify = VSIG_SIGEV_THREAD_ID, .sigev_signo = sig,
-                         .sigev_thread_id = t.id};
-  sev.sigev_value.sival_int = 606;
-  vsig_timer_t id;
-  CHECK_EQ(vsig_timer_create(VSIG_CLOCK_MONOTONIC, &sev, &id), 0);
+  vsig_timer_t id = make_timer(VSIG_SIGEV_THREAD_ID, sig, 606, t.id);
   arm(id, MS, MS);
   advance(3 * MS);
   vsig_poll();
@@ -927,14 +821,8 @@ TEST(thread_id_timer_reaches_a_thread_in_sigwaitinfo) {
   struct waiter w = {.sig = sig};
   pthread_t h;
   CHECK_EQ(vsig_thread_create(&h, &w.id, vsig_getpid(), 0, wait_for_it, &w), 0);
-  int st = -1;
-  WAIT_FOR(atomic_load(&w.ready) && vsig_thread_getstate(w.id, &st) == 0 &&
-           st == VSIG_THREAD_SIGWAIT);
-  vsig_sigevent_t sev = {.sigev_notify = VSIG_SIGEV_THREAD_ID, .sigev_signo = sig,
-                         .sigev_thread_id = w.id};
-  sev.sigev_value.sival_int = 5;
-  vsig_timer_t id;
-  CHECK_EQ(vsig_timer_create(VSIG_CLOCK_MONOTONIC, &sev, &id), 0);
+  WAIT_FOR(atomic_load(&w.ready) && in_state(w.id, VSIG_THREAD_SIGWAIT));
+  vsig_timer_t id = make_timer(VSIG_SIGEV_THREAD_ID, sig, 5, w.id);
   arm(id, SEC, 0);
   advance(SEC);
   WAIT_FOR(atomic_load(&w.done));
@@ -967,30 +855,26 @@ TEST(delete_discards_a_pending_signal) {
   CHECK(!is_pending(sig)); /* and the deleted one never fires again */
 }
 
+/* id's signal sig (blocked) is pending once it fires, and deleting id discards it. */
+static void check_delete_discards_pending(vsig_timer_t id, int sig) {
+  arm(id, MS, 0);
+  advance(MS);
+  CHECK(is_pending(sig));
+  CHECK_EQ(vsig_timer_delete(id), 0);
+  CHECK(!is_pending(sig));
+}
+
 TEST(delete_discards_a_pending_standard_signal) {
   manual(0);
   block(VSIG_SIGUSR1);
-  vsig_timer_t id = make(VSIG_SIGEV_SIGNAL, VSIG_SIGUSR1, 1);
-  arm(id, MS, 0);
-  advance(MS);
-  CHECK(is_pending(VSIG_SIGUSR1));
-  CHECK_EQ(vsig_timer_delete(id), 0);
-  CHECK(!is_pending(VSIG_SIGUSR1));
+  check_delete_discards_pending(make(VSIG_SIGEV_SIGNAL, VSIG_SIGUSR1, 1), VSIG_SIGUSR1);
 }
 
 TEST(delete_discards_a_thread_directed_pending_signal) {
   manual(0);
   int sig = VSIG_SIGRTMIN;
   block(sig);
-  vsig_sigevent_t sev = {.sigev_notify = VSIG_SIGEV_THREAD_ID, .sigev_signo = sig,
-                         .sigev_thread_id = vsig_thread_self()};
-  vsig_timer_t id;
-  CHECK_EQ(vsig_timer_create(VSIG_CLOCK_MONOTONIC, &sev, &id), 0);
-  arm(id, MS, 0);
-  advance(MS);
-  CHECK(is_pending(sig));
-  CHECK_EQ(vsig_timer_delete(id), 0);
-  CHECK(!is_pending(sig));
+  check_delete_discards_pending(make_timer(VSIG_SIGEV_THREAD_ID, sig, 0, vsig_thread_self()), sig);
 }
 
 TEST(delete_of_an_armed_timer_stops_it) {
@@ -1050,11 +934,8 @@ static void *arm_timers_and_pause(void *arg) {
   struct doomed *d = arg;
   d->killer = make(VSIG_SIGEV_SIGNAL, VSIG_SIGUSR1, 0); /* default action: terminate */
   d->quiet = make(VSIG_SIGEV_NONE, 0, 0);
-  vsig_sigevent_t sev = {.sigev_notify = VSIG_SIGEV_THREAD_ID, .sigev_signo = VSIG_SIGUSR2,
-                         .sigev_thread_id = vsig_thread_self()};
-  CHECK_EQ(vsig_timer_create(VSIG_CLOCK_MONOTONIC, &sev, &d->thread_timer), 0);
-  vsig_sigset_t u2 = set1(VSIG_SIGUSR2);
-  CHECK_EQ(vsig_pthread_sigmask(VSIG_SIG_BLOCK, &u2, NULL), 0);
+  d->thread_timer = make_timer(VSIG_SIGEV_THREAD_ID, VSIG_SIGUSR2, 0, vsig_thread_self());
+  block(VSIG_SIGUSR2);
   arm(d->thread_timer, MS / 2, MS / 2); /* pending on this thread when it dies */
   arm(d->killer, MS, MS);
   arm(d->quiet, SEC, SEC);
@@ -1088,9 +969,7 @@ TEST(a_terminated_process_has_its_timers_deleted) {
   struct doomed d = {0};
   pthread_t h;
   CHECK_EQ(vsig_thread_create(&h, &d.id, pid, 0, arm_timers_and_pause, &d), 0);
-  int st = -1;
-  WAIT_FOR(atomic_load(&d.ready) && vsig_thread_getstate(d.id, &st) == 0 &&
-           st == VSIG_THREAD_INTERRUPTIBLE);
+  WAIT_FOR(atomic_load(&d.ready) && in_state(d.id, VSIG_THREAD_INTERRUPTIBLE));
   advance(MS);
   int term = -1;
   CHECK_EQ(vsig_proc_status(pid, &term), 0);

@@ -8,6 +8,8 @@
 #include "vt.h"
 #include <vsig.h>
 
+#include "timer_util.h"
+
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
@@ -16,98 +18,6 @@
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
-
-#define US 1000LL
-#define MS 1000000LL
-#define SEC 1000000000LL
-
-static int64_t host_mono(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * SEC + ts.tv_nsec;
-}
-
-/* A guard against a hang only: a correct library never gets near it. */
-#define WAIT_FOR(cond)                                                                         \
-  do {                                                                                         \
-    int64_t wf_end = host_mono() + 60 * SEC;                                                   \
-    while (!(cond)) {                                                                          \
-      if (host_mono() > wf_end)                                                                \
-        VT_FAIL("gave up waiting for %s", #cond);                                              \
-      sched_yield();                                                                           \
-    }                                                                                          \
-  } while (0)
-
-static void manual(int64_t start) { CHECK_EQ(vsig_clock_set_manual(start), 0); }
-static void advance(int64_t ns) { CHECK_EQ(vsig_clock_advance(ns), 0); }
-
-static vsig_sigset_t set1(int sig) {
-  vsig_sigset_t s;
-  vsig_sigemptyset(&s);
-  vsig_sigaddset(&s, sig);
-  return s;
-}
-
-static void block(int sig) {
-  vsig_sigset_t s = set1(sig);
-  CHECK_EQ(vsig_pthread_sigmask(VSIG_SIG_BLOCK, &s, NULL), 0);
-}
-
-static void block_all(void) {
-  vsig_sigset_t s;
-  vsig_sigfillset(&s);
-  CHECK_EQ(vsig_pthread_sigmask(VSIG_SIG_BLOCK, &s, NULL), 0);
-}
-
-static int take(int sig, vsig_siginfo_t *info) {
-  vsig_sigset_t s = set1(sig);
-  struct timespec zero = {0, 0};
-  vsig_siginfo_t tmp;
-  errno = 0;
-  int r = vsig_sigtimedwait(&s, info ? info : &tmp, &zero);
-  if (r == -1) {
-    CHECK_EQ(errno, EAGAIN);
-    return 0;
-  }
-  return r;
-}
-
-static bool is_pending(int sig) {
-  vsig_sigset_t p;
-  CHECK_EQ(vsig_sigpending(&p), 0);
-  return vsig_sigismember(&p, sig) == 1;
-}
-
-static vsig_timer_t make(int notify, int sig, int value, vsig_thread_t thread) {
-  vsig_sigevent_t sev = {.sigev_notify = notify, .sigev_signo = sig, .sigev_thread_id = thread};
-  sev.sigev_value.sival_int = value;
-  vsig_timer_t id = -1;
-  CHECK_EQ(vsig_timer_create(VSIG_CLOCK_MONOTONIC, &sev, &id), 0);
-  return id;
-}
-
-static vsig_itimerspec_t its_ns(int64_t value, int64_t interval) {
-  vsig_itimerspec_t v;
-  v.it_value.tv_sec = (time_t)(value / SEC);
-  v.it_value.tv_nsec = (long)(value % SEC);
-  v.it_interval.tv_sec = (time_t)(interval / SEC);
-  v.it_interval.tv_nsec = (long)(interval % SEC);
-  return v;
-}
-
-static void arm(vsig_timer_t id, int64_t value, int64_t interval) {
-  vsig_itimerspec_t v = its_ns(value, interval);
-  CHECK_EQ(vsig_timer_settime(id, 0, &v, NULL), 0);
-}
-
-static int64_t ns_of(const struct timespec *ts) { return (int64_t)ts->tv_sec * SEC + ts->tv_nsec; }
-
-static uint64_t rnd(uint64_t *s) {
-  *s ^= *s << 13;
-  *s ^= *s >> 7;
-  *s ^= *s << 17;
-  return *s;
-}
 
 /* ---- a thread that keeps advancing the manual clock ------------------------------------- */
 
@@ -149,19 +59,31 @@ static int64_t stop_advancer(struct advancer *a) {
   return a->total;
 }
 
+/* Yield 0 to 3 times, by round i: the racing thread gets in at different points. */
+static void yield_a_few(int i) {
+  for (int k = i % 4; k > 0; k--)
+    sched_yield();
+}
+
+/* Nothing of sig is pending now, nor after another second: cancelled for good. */
+static void check_nothing_left(int sig) {
+  CHECK(!is_pending(sig));
+  advance(SEC);
+  CHECK(!is_pending(sig));
+}
+
 /* ---- cancel while firing ---------------------------------------------------------------------- */
 
 TEST(settime_cancel_races_safely_with_firing) {
   manual(0);
   int sig = VSIG_SIGRTMIN;
   block(sig);
-  vsig_timer_t id = make(VSIG_SIGEV_SIGNAL, sig, 1, 0);
+  vsig_timer_t id = make_timer(VSIG_SIGEV_SIGNAL, sig, 1, 0);
   struct advancer a;
   start_advancer(&a, 0x9e3779b97f4a7c15ull, 3000, 0);
   for (int i = 0; i < 20000; i++) {
     arm(id, 1000, 700);
-    for (int k = i % 4; k > 0; k--)
-      sched_yield();
+    yield_a_few(i);
     vsig_itimerspec_t z = its_ns(0, 0), ov;
     CHECK_EQ(vsig_timer_settime(id, 0, &z, &ov), 0);
     /* Whatever fired meanwhile, the timer was armed, on its grid. */
@@ -176,9 +98,7 @@ TEST(settime_cancel_races_safely_with_firing) {
   }
   stop_advancer(&a);
   (void)take(sig, NULL); /* at most one instance: a timer never queues two */
-  CHECK(!is_pending(sig));
-  advance(SEC);
-  CHECK(!is_pending(sig)); /* cancelled for good */
+  check_nothing_left(sig);
 }
 
 TEST(delete_races_safely_with_firing_and_discards_pending) {
@@ -188,19 +108,16 @@ TEST(delete_races_safely_with_firing_and_discards_pending) {
   struct advancer a;
   start_advancer(&a, 0x2545f4914f6cdd1dull, 2000, 0);
   for (int i = 0; i < 10000; i++) {
-    vsig_timer_t id = make(VSIG_SIGEV_SIGNAL, sig, i, 0);
+    vsig_timer_t id = make_timer(VSIG_SIGEV_SIGNAL, sig, i, 0);
     arm(id, 1 + i % 900, i % 3 ? 300 : 0);
-    for (int k = i % 4; k > 0; k--)
-      sched_yield();
+    yield_a_few(i);
     CHECK_EQ(vsig_timer_delete(id), 0);
     vsig_itimerspec_t g;
     CHECK_ERRNO(vsig_timer_gettime(id, &g), EINVAL);
   }
   stop_advancer(&a);
   /* Every instance was its deleted timer's, so every one was discarded. */
-  CHECK(!is_pending(sig));
-  advance(SEC);
-  CHECK(!is_pending(sig));
+  check_nothing_left(sig);
 }
 
 TEST(proc_raise_interval_cancel_races_safely_with_firing) {
@@ -211,8 +128,7 @@ TEST(proc_raise_interval_cancel_races_safely_with_firing) {
   start_advancer(&a, 0x8cb92ba72f3d8dd7ull, 2000, 0);
   for (int i = 0; i < 20000; i++) {
     CHECK_EQ(vsig_proc_raise_interval2(sig, 500, 300, NULL, NULL), 0);
-    for (int k = i % 4; k > 0; k--)
-      sched_yield();
+    yield_a_few(i);
     uint64_t f = 0, p = 0;
     CHECK_EQ(vsig_proc_raise_interval2(sig, 0, 0, &f, &p), 0);
     CHECK(f > 0 && f <= 500);
@@ -222,9 +138,7 @@ TEST(proc_raise_interval_cancel_races_safely_with_firing) {
   }
   stop_advancer(&a);
   (void)take(sig, NULL);
-  CHECK(!is_pending(sig));
-  advance(SEC);
-  CHECK(!is_pending(sig));
+  check_nothing_left(sig);
 }
 
 TEST(alarm_rearm_and_cancel_race_safely_with_firing) {
@@ -234,8 +148,7 @@ TEST(alarm_rearm_and_cancel_race_safely_with_firing) {
   start_advancer(&a, 0x51afd7ed558ccd15ull, 4000, 0);
   for (int i = 0; i < 20000; i++) {
     CHECK_EQ(vsig_ualarm(3, 2), 0ul); /* cancelled just before */
-    for (int k = i % 4; k > 0; k--)
-      sched_yield();
+    yield_a_few(i);
     unsigned long left = vsig_ualarm(0, 0);
     CHECK(left >= 1 && left <= 3); /* periodic: armed whatever fired */
   }
@@ -285,8 +198,7 @@ struct poller {
 
 static void *poller_main(void *arg) {
   struct poller *p = arg;
-  vsig_sigset_t s = set1(p->sig);
-  CHECK_EQ(vsig_pthread_sigmask(VSIG_SIG_UNBLOCK, &s, NULL), 0);
+  unblock(p->sig);
   atomic_store(&p->ready, 1);
   while (!atomic_load(&p->stop)) {
     vsig_poll();
@@ -299,6 +211,23 @@ static void start_poller(struct poller *p, int sig) {
   p->sig = sig;
   CHECK_EQ(vsig_thread_create(&p->h, &p->id, vsig_getpid(), 0, poller_main, p), 0);
   WAIT_FOR(atomic_load(&p->ready));
+}
+
+static void stop_poller(struct poller *p) {
+  atomic_store(&p->stop, 1);
+  CHECK_EQ(pthread_join(p->h, NULL), 0);
+}
+
+/* Advance the clock step ns at a time until the handlers, run by pollers,
+ * have counted n; what names the count if they never get there. */
+static void advance_until(atomic_int *count, int n, int64_t step, const char *what) {
+  int64_t guard = host_mono() + 60 * SEC;
+  while (atomic_load(count) < n) {
+    advance(step);
+    sched_yield();
+    if (host_mono() > guard)
+      VT_FAIL("only %d of %d %s", atomic_load(count), n, what);
+  }
 }
 
 static void rearm_from_handler(bool periodic) {
@@ -316,25 +245,18 @@ static void rearm_from_handler(bool periodic) {
   block(sig); /* the poller, not this thread, runs the handler */
   struct poller p = {0};
   start_poller(&p, sig);
-  atomic_store(&rearm_id, make(VSIG_SIGEV_SIGNAL, sig, 0, 0));
+  atomic_store(&rearm_id, make_timer(VSIG_SIGEV_SIGNAL, sig, 0, 0));
   if (periodic)
     arm(atomic_load(&rearm_id), 700, 300);
   else
     arm(atomic_load(&rearm_id), 1000, 0);
   /* Advance while the handler re-arms on the other thread. */
-  int64_t guard = host_mono() + 60 * SEC;
-  while (atomic_load(&rearm_count) < REARMS) {
-    advance(250);
-    sched_yield();
-    if (host_mono() > guard)
-      VT_FAIL("only %d of %d expiries handled", atomic_load(&rearm_count), REARMS);
-  }
+  advance_until(&rearm_count, REARMS, 250, "expiries handled");
   /* The last handler deleted the timer, and with it any signal it had left
    * pending: nothing more comes. */
   for (int i = 0; i < 100; i++)
     advance(MS);
-  atomic_store(&p.stop, 1);
-  CHECK_EQ(pthread_join(p.h, NULL), 0);
+  stop_poller(&p);
   CHECK_EQ(atomic_load(&rearm_count), REARMS);
   CHECK_EQ(atomic_load(&rearm_ran_on) == 0 || atomic_load(&rearm_ran_on) == p.id, 1);
   vsig_itimerspec_t g;
@@ -361,16 +283,9 @@ TEST(proc_raise_interval_rearmed_from_its_own_handler) {
   struct poller p = {0};
   start_poller(&p, VSIG_SIGUSR2);
   CHECK_EQ(vsig_proc_raise_interval(VSIG_SIGUSR2, 1, 0), 0);
-  int64_t guard = host_mono() + 60 * SEC;
-  while (atomic_load(&self_rearms) < 1000) {
-    advance(300 * US);
-    sched_yield();
-    if (host_mono() > guard)
-      VT_FAIL("only %d re-arms", atomic_load(&self_rearms));
-  }
+  advance_until(&self_rearms, 1000, 300 * US, "re-arms");
   advance(SEC);
-  atomic_store(&p.stop, 1);
-  CHECK_EQ(pthread_join(p.h, NULL), 0);
+  stop_poller(&p);
   CHECK_EQ(atomic_load(&self_rearms), 1000);
 }
 
@@ -403,10 +318,8 @@ static void *churner_main(void *arg) {
       int notify = kind == 0   ? VSIG_SIGEV_SIGNAL
                    : kind == 1 ? VSIG_SIGEV_THREAD_ID
                                : VSIG_SIGEV_NONE;
-      vsig_sigevent_t sev = {.sigev_notify = notify, .sigev_signo = sig,
-                             .sigev_thread_id = vsig_thread_self()};
       /* Each thread holds at most HELD: the process limit is never hit. */
-      CHECK_EQ(vsig_timer_create(VSIG_CLOCK_MONOTONIC, &sev, &held[n]), 0);
+      held[n] = make_timer(notify, sig, 0, vsig_thread_self());
       arm(held[n], 1 + (int64_t)(r >> 24) % 5000, (r >> 40) % 2 ? 1 + (int64_t)(r >> 44) % 3000 : 0);
       n++;
     } else {
@@ -563,8 +476,8 @@ TEST(every_expiry_is_delivered_or_counted_as_overrun) {
   vsig_timer_t ids[NT];
   for (int i = 0; i < NT; i++) {
     directed_to[i] = i == 4 ? c[1].id : 0;
-    ids[i] = make(i == 4 ? VSIG_SIGEV_THREAD_ID : VSIG_SIGEV_SIGNAL, timer_sig(i), i,
-                  directed_to[i]);
+    ids[i] = make_timer(i == 4 ? VSIG_SIGEV_THREAD_ID : VSIG_SIGEV_SIGNAL, timer_sig(i), i,
+                        directed_to[i]);
   }
   for (int i = 0; i < NT; i++)
     arm(ids[i], periods[i], periods[i]);
@@ -612,7 +525,7 @@ TEST(every_expiry_reaches_handlers_or_their_overrun_counts) {
   struct poller p[2] = {0};
   start_poller(&p[0], sig);
   start_poller(&p[1], sig);
-  vsig_timer_t id = make(VSIG_SIGEV_SIGNAL, sig, 0, 0);
+  vsig_timer_t id = make_timer(VSIG_SIGEV_SIGNAL, sig, 0, 0);
   arm(id, 997, 997);
   struct advancer a;
   start_advancer(&a, 0x1111ull, 5000, 10000);
@@ -622,10 +535,8 @@ TEST(every_expiry_reaches_handlers_or_their_overrun_counts) {
   for (int r = 0; r < 100; r++)
     sched_yield();
   CHECK_EQ(atomic_load(&handled_expiries), want);
-  for (int k = 0; k < 2; k++) {
-    atomic_store(&p[k].stop, 1);
-    CHECK_EQ(pthread_join(p[k].h, NULL), 0);
-  }
+  for (int k = 0; k < 2; k++)
+    stop_poller(&p[k]);
 }
 
 /* ---- timed waits never end early, whoever moves the clock -------------------------------------- */
@@ -686,7 +597,7 @@ TEST(timed_waits_never_end_before_their_deadline) {
 TEST(real_clock_periodic_counts_match_elapsed_time) {
   int sig = VSIG_SIGRTMIN;
   block(sig);
-  vsig_timer_t id = make(VSIG_SIGEV_SIGNAL, sig, 9, 0);
+  vsig_timer_t id = make_timer(VSIG_SIGEV_SIGNAL, sig, 9, 0);
   vsig_sigset_t s = set1(sig);
   enum { N = 200 };
   int64_t t0 = host_mono();
@@ -718,9 +629,8 @@ TEST(real_clock_one_shots_fire_in_deadline_order) {
   /* Distinct absolute deadlines 20 us apart, armed out of order. */
   const int64_t base = vsig_clock_now() + 10 * MS;
   for (int i = 0; i < N; i++) {
-    ids[i] = make(VSIG_SIGEV_SIGNAL, sig, i, 0);
-    vsig_itimerspec_t v = its_ns(base + (int64_t)((i * 389) % N) * 20 * US, 0);
-    CHECK_EQ(vsig_timer_settime(ids[i], VSIG_TIMER_ABSTIME, &v, NULL), 0);
+    ids[i] = make_timer(VSIG_SIGEV_SIGNAL, sig, i, 0);
+    arm_abs(ids[i], base + (int64_t)((i * 389) % N) * 20 * US, 0);
   }
   /* Timers whose deadline came after arming ended were all in the service's
    * hands together: those must fire in deadline order, however late. The
@@ -773,7 +683,7 @@ static void on_real_rearm(int sig) {
 TEST(real_clock_rearm_from_handler) {
   vsig_sigaction_t act = {.sa_handler = on_real_rearm};
   CHECK_EQ(vsig_sigaction(VSIG_SIGRTMIN, &act, NULL), 0);
-  atomic_store(&real_id, make(VSIG_SIGEV_SIGNAL, VSIG_SIGRTMIN, 0, 0));
+  atomic_store(&real_id, make_timer(VSIG_SIGEV_SIGNAL, VSIG_SIGRTMIN, 0, 0));
   arm(atomic_load(&real_id), 200 * US, 0);
   while (atomic_load(&real_rearms) < 50)
     CHECK_ERRNO(vsig_pause(), EINTR);
@@ -787,7 +697,7 @@ TEST(real_clock_nothing_fires_after_cancel_returns) {
   int sig = VSIG_SIGRTMIN;
   block(sig);
   block(VSIG_SIGUSR1);
-  vsig_timer_t id = make(VSIG_SIGEV_SIGNAL, sig, 0, 0);
+  vsig_timer_t id = make_timer(VSIG_SIGEV_SIGNAL, sig, 0, 0);
   vsig_sigset_t s = set1(sig);
   for (int round = 0; round < 20; round++) {
     arm(id, 100 * US, 100 * US);
@@ -813,7 +723,7 @@ struct real_churner {
 static void *real_churn(void *arg) {
   struct real_churner *c = arg;
   for (int i = 0; i < 1000; i++) {
-    vsig_timer_t id = make(VSIG_SIGEV_SIGNAL, c->sig, i, 0);
+    vsig_timer_t id = make_timer(VSIG_SIGEV_SIGNAL, c->sig, i, 0);
     arm(id, 1 + i % 50 * US, 20 * US);
     if (i % 2)
       sched_yield();
