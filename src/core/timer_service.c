@@ -183,6 +183,10 @@ int tsvc_arm(struct vsig_timer *t, int64_t deadline, int64_t period, struct afte
 /* Expiries a native timer would coalesce anyway; the default (50 us) is
  * coarser than the jitter of a kernel hrtimer. */
 enum { SERVICE_SLACK_NS = 1000 };
+/* The service wakes this long before a deadline and spins the rest of the way:
+ * a sleeping thread's wake-up takes tens of microseconds on a loaded host, and
+ * the signal still has to wake its receiver after that. */
+enum { SERVICE_EARLY_NS = 50000 };
 
 static void *service_thread(void *arg) {
   (void)arg;
@@ -191,12 +195,14 @@ static void *service_thread(void *arg) {
   for (;;) {
     int64_t now = host_now_ns();
     if (S.n == 0 || S.heap[0]->deadline > now) {
-      S.sleep_until = S.n ? S.heap[0]->deadline : INT64_MAX;
+      int64_t until = S.n ? S.heap[0]->deadline : INT64_MAX;
+      S.sleep_until = until;
       uint32_t token = host_event_prepare(&S.ev);
       tsvc_unlock();
-      /* No spin: the next deadline is usually far, and spinning would take
-       * the core from the thread the last expiry just woke. */
-      host_event_wait(&S.ev, token, S.sleep_until == INT64_MAX ? -1 : S.sleep_until, false);
+      if (until - now <= SERVICE_EARLY_NS)
+        host_event_spin(&S.ev, token, until);
+      else
+        host_event_wait(&S.ev, token, until == INT64_MAX ? -1 : until - SERVICE_EARLY_NS, false);
       tsvc_lock();
       S.sleep_until = INT64_MIN;
       continue;

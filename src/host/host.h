@@ -35,6 +35,8 @@ uint32_t host_event_prepare(host_event_t *ev);
  * spin, the caller expects a wake-up soon and briefly spins before sleeping. */
 int host_event_wait(host_event_t *ev, uint32_t token, int64_t deadline_ns, bool spin);
 void host_event_signal(host_event_t *ev);
+/* Busy-wait until signalled or deadline_ns (on host_now_ns's clock). */
+void host_event_spin(host_event_t *ev, uint32_t token, int64_t deadline_ns);
 
 /* Ask for timed sleeps of the calling thread to end within slack_ns of their
  * deadline (the timer service wants precise wake-ups). */

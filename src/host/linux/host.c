@@ -60,6 +60,12 @@ int host_event_wait(host_event_t *ev, uint32_t token, int64_t deadline_ns, bool 
   return rc;
 }
 
+void host_event_spin(host_event_t *ev, uint32_t token, int64_t deadline_ns) {
+  while (atomic_load_explicit(&ev->seq, memory_order_acquire) == token &&
+         host_now_ns() < deadline_ns)
+    cpu_relax();
+}
+
 void host_event_signal(host_event_t *ev) {
   atomic_fetch_add(&ev->seq, 1);
   if (atomic_load(&ev->sleeping))
