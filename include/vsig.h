@@ -322,7 +322,8 @@ VSIG_API void vsig_set_terminate_callback(vsig_terminate_fn fn, void *arg);
  * first). EBUSY already attached, ESRCH unknown pid, ENOMEM. */
 VSIG_API int vsig_thread_attach(vsig_pid_t pid, int priority);
 /* Detach the calling thread; process-directed signals it held go back to the
- * process. EINVAL if not attached. Host threads also detach when they exit. */
+ * process. EINVAL if not attached; EBUSY inside a handler or a blocking call.
+ * Host threads also detach when they exit. */
 VSIG_API int vsig_thread_detach(void);
 /* Create a host thread that runs start(arg) as a vsig thread of pid. It inherits
  * the caller's mask when the caller is in pid, else starts with none blocked.

@@ -439,3 +439,39 @@ TEST(many_sleepers_wake_in_deadline_order) {
     CHECK_EQ(w[i].rc, 0);
   }
 }
+
+/* A terminate callback that advances the clock further while an advance is
+ * firing timers: the outer advance must not move the clock back. */
+static void advance_more(vsig_pid_t pid, int sig, void *arg) {
+  (void)pid;
+  (void)sig;
+  (void)arg;
+  CHECK_EQ(vsig_clock_advance(10 * SEC), 0);
+}
+
+/* Arms its process's alarm, then waits: SIGALRM's default action ends it. */
+static void *alarm_then_wait(void *arg) {
+  (void)arg;
+  vsig_alarm(1);
+  vsig_sigset_t none;
+  vsig_sigemptyset(&none);
+  vsig_sigsuspend(&none); /* ECANCELED once the process is terminated */
+  return NULL;
+}
+
+TEST(clock_never_goes_back_when_a_callback_advances_it) {
+  manual(0);
+  vsig_set_terminate_callback(advance_more, NULL);
+  vsig_pid_t p;
+  CHECK_EQ(vsig_proc_create(NULL, &p), 0);
+  pthread_t h;
+  vsig_thread_t th;
+  CHECK_EQ(vsig_thread_create(&h, &th, p, 0, alarm_then_wait, NULL), 0);
+  WAIT_FOR(in_state(th, VSIG_THREAD_INTERRUPTIBLE));
+  advance(2 * SEC); /* the alarm fires at 1 s; the callback moves on to 11 s */
+  CHECK_EQ(vsig_clock_now(), 11 * SEC);
+  CHECK_EQ(pthread_join(h, NULL), 0);
+  int term = 0;
+  CHECK_EQ(vsig_proc_status(p, &term), 0);
+  CHECK_EQ(term, VSIG_SIGALRM);
+}

@@ -505,3 +505,60 @@ TEST(default_process_status_by_host_pid_before_any_other_call) {
   CHECK_EQ(vsig_proc_status(getpid(), &term), 0);
   CHECK_EQ(term, 0);
 }
+
+/* Creating a thread in a process races with destroying that process: the
+ * create either fails with ESRCH or links its thread into a live process
+ * (then destroy says EBUSY), never into freed memory (ASan checks). */
+static void *leave_at_once(void *arg) {
+  (void)arg;
+  return NULL;
+}
+
+struct destroyer {
+  _Atomic vsig_pid_t pid;
+  _Atomic int stop;
+};
+
+static void *destroy_loop(void *arg) {
+  struct destroyer *d = arg;
+  while (!atomic_load(&d->stop)) {
+    vsig_pid_t pid = atomic_load(&d->pid);
+    if (pid)
+      vsig_proc_destroy(pid);
+  }
+  return NULL;
+}
+
+TEST(thread_create_races_with_proc_destroy) {
+  struct destroyer d = {0, 0};
+  pthread_t killer;
+  CHECK_EQ(pthread_create(&killer, NULL, destroy_loop, &d), 0);
+  for (int i = 0; i < 2000; i++) {
+    vsig_pid_t pid;
+    CHECK_EQ(vsig_proc_create(NULL, &pid), 0);
+    atomic_store(&d.pid, pid);
+    pthread_t h;
+    int rc = vsig_thread_create(&h, NULL, pid, 0, leave_at_once, NULL);
+    CHECK(rc == 0 || rc == ESRCH);
+    if (rc == 0)
+      CHECK_EQ(pthread_join(h, NULL), 0);
+  }
+  atomic_store(&d.stop, 1);
+  CHECK_EQ(pthread_join(killer, NULL), 0);
+}
+
+/* A handler may not detach the thread it runs on: the delivery that called it
+ * still uses the thread when it returns. */
+static _Atomic int detach_rc = -1;
+static void try_detach(int sig) {
+  (void)sig;
+  atomic_store(&detach_rc, vsig_thread_detach());
+}
+
+TEST(detach_from_a_handler_is_ebusy) {
+  vsig_sigaction_t act = {.sa_handler = try_detach};
+  CHECK_EQ(vsig_sigaction(VSIG_SIGUSR1, &act, NULL), 0);
+  CHECK_EQ(vsig_raise(VSIG_SIGUSR1), 0);
+  CHECK_EQ(atomic_load(&detach_rc), EBUSY);
+  CHECK_EQ(vsig_thread_detach(), 0); /* outside the handler it works */
+}

@@ -1006,3 +1006,32 @@ TEST(destroying_a_process_with_armed_timers_frees_them) {
   CHECK_EQ(vsig_proc_destroy(pid), 0); /* alarm and interval timer still armed */
   advance(1000000 * SEC);
 }
+
+/* A standard signal has one pending instance, whoever sends it: a timer's
+ * expiry while SIGALRM is already pending (from kill, and from alarm) merges
+ * into it and is counted as an overrun of the timer, never a second instance. */
+static _Atomic int alrm_runs;
+static void count_alrm(int sig) { alrm_runs += sig == VSIG_SIGALRM; }
+
+TEST(standard_signal_timer_expiry_merges_with_a_pending_instance) {
+  manual(0);
+  vsig_sigaction_t act = {.sa_handler = count_alrm};
+  CHECK_EQ(vsig_sigaction(VSIG_SIGALRM, &act, NULL), 0);
+  block(VSIG_SIGALRM);
+  CHECK_EQ(vsig_kill(vsig_getpid(), VSIG_SIGALRM), 0);
+  vsig_timer_t id;
+  CHECK_EQ(vsig_timer_create(VSIG_CLOCK_MONOTONIC, NULL, &id), 0); /* SIGALRM */
+  arm(id, 1 * MS, 0);
+  CHECK_EQ(vsig_alarm(1), 0);
+  advance(2 * SEC);
+  unblock(VSIG_SIGALRM);
+  CHECK_EQ(alrm_runs, 1);
+  /* The merged expiry is not lost: it rides on the timer's next signal. */
+  block(VSIG_SIGALRM);
+  arm(id, 1 * MS, 0);
+  advance(1 * MS);
+  vsig_siginfo_t si;
+  CHECK_EQ(take(VSIG_SIGALRM, &si), VSIG_SIGALRM);
+  CHECK_EQ(si.si_code, VSIG_SI_TIMER);
+  CHECK_EQ(si.si_overrun, 1);
+}

@@ -285,8 +285,8 @@ void proc_send_inst(struct vsig_proc *p, int sig, struct inst *in, struct vsig_t
 
 /* The checks every send makes before anything is marked pending: 1 to go on
  * with *in ready, 0 to drop the signal, or -EAGAIN (nothing changed). */
-static int prepare(struct vsig_proc *p, struct sigq *target, int sig,
-                   const vsig_siginfo_t *info, bool queued, struct inst *in) {
+static int prepare(struct vsig_proc *p, struct sigq *target, int sig, const vsig_siginfo_t *info,
+                   bool queued, struct inst *in) {
   if (atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD)
     return 0; /* a zombie accepts and drops signals */
   if (handler_of(p, sig) == H_IGN)
@@ -436,7 +436,9 @@ bool run_handler(struct vsig_thr *t, int sig, vsig_siginfo_t *info, uintptr_t h,
   uint64_t old = atomic_load_explicit(&t->mask, memory_order_relaxed);
   uint64_t hmask = old | amask | ((flags & VSIG_SA_NODEFER) ? 0 : SIGBIT(sig));
   mask_set_self(t, hmask);
+  t->in_handler++;
   call_handler(sig, info, h, flags);
+  t->in_handler--;
   return mask_set_self(t, old);
 }
 

@@ -195,6 +195,7 @@ struct vsig_thr {
   vsig_wake_fn wake_fn;   /* embedder interruptible call */
   void *wake_arg;
   bool in_block;
+  int in_handler; /* handlers running on this thread (nested) */
 };
 
 /* ---- global state ------------------------------------------------------------ */

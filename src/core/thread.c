@@ -143,8 +143,8 @@ int vsig_thread_detach(void) {
   struct vsig_thr *t = vsig__tls_self;
   if (!t)
     return EINVAL;
-  if (t->in_block)
-    return EBUSY;
+  if (t->in_block || t->in_handler)
+    return EBUSY; /* the call or handler we are in still uses the thread */
   thread_detach_self(t);
   return 0;
 }
@@ -175,14 +175,32 @@ static void *trampoline(void *arg) {
   return c.start(c.arg);
 }
 
-static int create(pthread_t *host, vsig_thread_t *thread, struct vsig_proc *p, int priority,
-                  uint64_t mask, const pthread_attr_t *attr, void *(*start)(void *), void *arg) {
+/* Create a vsig thread of process pid and its host thread. It inherits the
+ * caller's mask when the caller is in that process; with inherit_priority, its
+ * priority too. The lookup and the linking happen under one registry hold, so
+ * the process cannot be destroyed in between. */
+static int create(pthread_t *host, vsig_thread_t *thread, vsig_pid_t pid, int priority,
+                  bool inherit_priority, const pthread_attr_t *attr, void *(*start)(void *),
+                  void *arg) {
   struct start_ctx *c = malloc(sizeof *c);
   if (!c)
     return ENOMEM;
-  struct vsig_thr *t;
+  struct vsig_thr *self = vsig__tls_self, *t = NULL;
   reg_lock();
-  int rc = thread_new(p, priority, mask, false, &t);
+  struct vsig_proc *p = proc_lookup(pid);
+  int rc = -ESRCH;
+  if (p) {
+    uint64_t mask = 0;
+    if (self && self->proc == p) {
+      mask = atomic_load(&self->mask);
+      if (inherit_priority) {
+        host_lock(&p->lock);
+        priority = self->priority;
+        host_unlock(&p->lock);
+      }
+    }
+    rc = thread_new(p, priority, mask, false, &t);
+  }
   reg_unlock();
   if (rc) {
     free(c);
@@ -211,16 +229,7 @@ int vsig_thread_create(pthread_t *host, vsig_thread_t *thread, vsig_pid_t pid, i
   if (!start)
     return EINVAL;
   vsig__init();
-  struct vsig_thr *self = vsig__tls_self;
-  reg_lock();
-  struct vsig_proc *p = proc_lookup(pid);
-  reg_unlock();
-  if (!p)
-    return ESRCH;
-  uint64_t mask = self && self->proc == p ? atomic_load(&self->mask) : 0;
-  /* p stays valid: a process with a thread attached (or about to be) is only
-   * destroyed by its creator, which is us. */
-  return create(host, thread, p, priority, mask, NULL, start, arg);
+  return create(host, thread, pid, priority, false, NULL, start, arg);
 }
 
 int vsig_pthread_create(pthread_t *host, const pthread_attr_t *attr, void *(*start)(void *),
@@ -230,7 +239,7 @@ int vsig_pthread_create(pthread_t *host, const pthread_attr_t *attr, void *(*sta
   struct vsig_thr *self = self_thread();
   if (!self)
     return EAGAIN;
-  return create(host, NULL, self->proc, self->priority, atomic_load(&self->mask), attr, start, arg);
+  return create(host, NULL, self->proc->pid, 0, true, attr, start, arg);
 }
 
 vsig_thread_t vsig_thread_self(void) {

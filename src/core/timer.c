@@ -34,6 +34,16 @@ void timer_generate(struct vsig_timer *t, struct vsig_proc *p, struct after *a) 
   if (atomic_load_explicit(&p->act[t->sig].handler, memory_order_relaxed) ==
       (uintptr_t)VSIG_SIG_IGN)
     return;
+  struct sigq *target = t->notify == TN_THREAD ? &t->to.thread->tpending : &p->pending;
+  if (!sig_is_rt(t->sig) &&
+      (atomic_load_explicit(&target->set, memory_order_relaxed) & SIGBIT(t->sig))) {
+    /* A standard signal has one pending instance: this expiry merges into the
+     * one already there (from kill or another timer) and is counted on the
+     * timer's next signal. */
+    if (t->overrun < INT32_MAX)
+      t->overrun++;
+    return;
+  }
   struct inst in = {.n = &t->qn};
   t->queued = 1;
   if (t->notify == TN_THREAD)

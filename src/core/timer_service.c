@@ -76,21 +76,24 @@ static void heap_remove(struct vsig_timer *t) {
     sift_down(i);
 }
 
-/* The heap array grows by doubling; it never needs to grow on the fire path,
- * where a timer is re-armed only after it was removed. */
-static bool heap_push(struct vsig_timer *t) {
-  if (S.n == S.cap) {
-    size_t cap = S.cap ? S.cap * 2 : 64;
-    struct vsig_timer **h = realloc(S.heap, cap * sizeof *h);
-    if (!h)
-      return false;
-    S.heap = h;
-    S.cap = cap;
-  }
+/* Room for one more timer. The heap grows (by doubling) only here, on the arm
+ * path: a timer that fires is re-armed into the slot it just left. */
+static bool heap_reserve(void) {
+  if (S.n < S.cap)
+    return true;
+  size_t cap = S.cap ? S.cap * 2 : 64;
+  struct vsig_timer **h = realloc(S.heap, cap * sizeof *h);
+  if (!h)
+    return false;
+  S.heap = h;
+  S.cap = cap;
+  return true;
+}
+
+static void heap_push(struct vsig_timer *t) {
   S.heap[S.n] = NULL;
   place(S.n++, t);
   sift_up(S.n - 1);
-  return true;
 }
 
 /* ---- firing ---------------------------------------------------------------------- */
@@ -133,7 +136,7 @@ static void fire(struct vsig_timer *t, int64_t horizon, struct after *a) {
     if (next == INT64_MAX)
       t->flags |= TF_UNHEAPED; /* still periodic, so still armed: it reads as such */
     else
-      heap_push(t); /* cannot fail: t's slot was just freed */
+      heap_push(t); /* into the slot it left, or one tsvc_arm reserved */
   }
 }
 
@@ -146,6 +149,8 @@ void tsvc_disarm(struct vsig_timer *t) {
 static void *service_thread(void *arg);
 
 int tsvc_arm(struct vsig_timer *t, int64_t deadline, int64_t period, struct after *a) {
+  if (!heap_reserve())
+    return -ENOMEM; /* before anything changes */
   tsvc_disarm(t);
   t->period = period;
   t->deadline = deadline;
@@ -161,11 +166,11 @@ int tsvc_arm(struct vsig_timer *t, int64_t deadline, int64_t period, struct afte
       fire(t, now, a);
       return 0;
     }
-    return heap_push(t) ? 0 : -ENOMEM;
+    heap_push(t);
+    return 0;
   }
   clock_mark_used();
-  if (!heap_push(t))
-    return -ENOMEM;
+  heap_push(t);
   if (!S.thread_started) {
     pthread_t th;
     pthread_attr_t attr;
@@ -241,7 +246,9 @@ int vsig_clock_advance(int64_t ns) {
   tsvc_lock();
   int64_t target = sat_add(clock_now(), ns);
   run_due_manual(target, true);
-  clock_manual_set(target);
+  /* A callback run meanwhile may have advanced it further: never go back. */
+  if (clock_now() < target)
+    clock_manual_set(target);
   tsvc_unlock();
   return 0;
 }
