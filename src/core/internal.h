@@ -230,6 +230,7 @@ vsig_pid_t reg_next_pid(void);
 /* Queues (queue.c). Process lock held. */
 bool sigq_put(struct vsig_proc *p, struct sigq *q, int sig, struct inst *in); /* false: merged */
 bool sigq_take(struct vsig_proc *p, struct sigq *q, int sig, struct inst *out);
+bool sigq_unlink(struct sigq *q, int sig, struct qnode *n);
 void sigq_drop_sig(struct vsig_proc *p, struct sigq *q, int sig); /* discard all of sig */
 void sigq_drop_all(struct vsig_proc *p, struct sigq *q);
 int pool_reserve(struct vsig_proc *p, struct inst *in, bool required); /* -EAGAIN */

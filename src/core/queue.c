@@ -55,6 +55,21 @@ bool sigq_take(struct vsig_proc *p, struct sigq *q, int sig, struct inst *out) {
   return true;
 }
 
+/* Remove one node from the middle of its queue (a deleted timer's). */
+bool sigq_unlink(struct sigq *q, int sig, struct qnode *n) {
+  for (struct qnode **pp = &q->head[sig], *prev = NULL; *pp; prev = *pp, pp = &(*pp)->next) {
+    if (*pp != n)
+      continue;
+    *pp = n->next;
+    if (q->tail[sig] == n)
+      q->tail[sig] = prev;
+    if (--q->count[sig] == 0)
+      publish(q, sig, false);
+    return true;
+  }
+  return false;
+}
+
 void sigq_drop_sig(struct vsig_proc *p, struct sigq *q, int sig) {
   struct inst in;
   while (sigq_take(p, q, sig, &in))

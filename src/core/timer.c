@@ -52,32 +52,16 @@ void timer_generate(struct vsig_timer *t, struct vsig_proc *p, struct after *a) 
     proc_send_inst(p, t->sig, &in, NULL, a);
 }
 
-static bool unlink_node(struct vsig_proc *p, struct sigq *q, int sig, struct qnode *n) {
-  for (struct qnode **pp = &q->head[sig], *prev = NULL; *pp; prev = *pp, pp = &(*pp)->next) {
-    if (*pp != n)
-      continue;
-    *pp = n->next;
-    if (q->tail[sig] == n)
-      q->tail[sig] = prev;
-    if (--q->count[sig] == 0) {
-      atomic_store(&q->set, atomic_load(&q->set) & ~SIGBIT(sig));
-    }
-    (void)p;
-    return true;
-  }
-  return false;
-}
-
 void timer_unqueue(struct vsig_timer *t, struct vsig_proc *p) {
   if (!t->queued)
     return;
   t->queued = 0;
-  if (unlink_node(p, &p->pending, t->sig, &t->qn)) {
+  if (sigq_unlink(&p->pending, t->sig, &t->qn)) {
     proc_pending_shrunk(p, t->sig);
     return;
   }
   for (struct vsig_thr *th = p->threads; th; th = th->next)
-    if (unlink_node(p, &th->tpending, t->sig, &t->qn))
+    if (sigq_unlink(&th->tpending, t->sig, &t->qn))
       return;
 }
 

@@ -41,7 +41,6 @@ static int do_create(int clockid, const vsig_sigevent_t *sev, vsig_timer_t *time
     if (t) {
       t->sig = (uint8_t)sig;
       t->flags = clockid == VSIG_CLOCK_REALTIME ? TF_REALTIME : 0;
-      t->id = t->id; /* ids are the table index */
       if (notify == VSIG_SIGEV_THREAD_ID) {
         t->notify = TN_THREAD;
         t->to.thread = target;
