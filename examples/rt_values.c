@@ -14,8 +14,29 @@
 #include <vsig.h>
 
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+
+/* The one thread of the second process: it blocks SIGRTMIN, so its signals
+ * stay queued, and leaves when told with SIGUSR2. */
+static atomic_int holder_ready;
+static void *holder(void *arg) {
+  (void)arg;
+  vsig_sigset_t set;
+  vsig_sigemptyset(&set);
+  vsig_sigaddset(&set, VSIG_SIGRTMIN);
+  vsig_sigaddset(&set, VSIG_SIGUSR2);
+  vsig_pthread_sigmask(VSIG_SIG_BLOCK, &set, NULL);
+  atomic_store(&holder_ready, 1);
+  vsig_sigemptyset(&set);
+  vsig_sigaddset(&set, VSIG_SIGUSR2);
+  int sig;
+  vsig_sigwait(&set, &sig);
+  return NULL;
+}
 
 static void name_of(int sig, char *buf, size_t len) {
   if (sig == VSIG_SIGUSR1)
@@ -86,8 +107,9 @@ int main(void) {
   printf("SIGUSR1 came out once, with the value of the first send; each real-time\n"
          "instance came out with its own value, in the order it was sent.\n");
 
-  /* A second virtual process with the smallest pool POSIX allows. It has no
-   * threads, so nothing takes its signals: they all stay queued. */
+  /* A second virtual process with the smallest pool POSIX allows. Its only
+   * thread blocks SIGRTMIN, so nothing takes those signals: they all stay
+   * queued until the pool is full. */
   vsig_proc_attr_t attr;
   vsig_proc_attr_init(&attr);
   attr.queue_max = VSIG_POSIX_SIGQUEUE_MAX;
@@ -96,6 +118,14 @@ int main(void) {
     fprintf(stderr, "vsig_proc_create failed\n");
     return 1;
   }
+  pthread_t host;
+  vsig_thread_t thread;
+  if (vsig_thread_create(&host, &thread, other, 0, holder, NULL) != 0) {
+    fprintf(stderr, "vsig_thread_create failed\n");
+    return 1;
+  }
+  while (!atomic_load(&holder_ready))
+    sched_yield();
   printf("\nProcess %d has room for %d queued signals. Fill it:\n", (int)other,
          VSIG_POSIX_SIGQUEUE_MAX);
   /* Bounded, so a broken limit shows up as a wrong count, not a hang. */
@@ -105,6 +135,8 @@ int main(void) {
     sent++;
   printf("  %d sigqueue calls succeeded; the next one failed with %s\n", sent,
          errno == EAGAIN ? "EAGAIN" : strerror(errno));
+  vsig_pthread_kill(thread, VSIG_SIGUSR2);
+  pthread_join(host, NULL);
   vsig_proc_destroy(other);
   return 0;
 }
