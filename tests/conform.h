@@ -150,4 +150,14 @@ static inline void await_at_least(atomic_int *v, int want) {
     sched_yield();
 }
 
+/* Records what the terminate callback is told (vsig_set_terminate_callback). */
+static atomic_int term_calls __attribute__((unused)), term_sig __attribute__((unused));
+static _Atomic vsig_pid_t term_pid __attribute__((unused));
+static inline void on_terminate(vsig_pid_t pid, int sig, void *arg) {
+  (void)arg;
+  atomic_store(&term_pid, pid);
+  atomic_store(&term_sig, sig);
+  atomic_fetch_add(&term_calls, 1);
+}
+
 #endif

@@ -198,15 +198,6 @@ TEST(siginfo_names_the_sending_process_and_its_uid) {
   CHECK_EQ(vsig_proc_destroy(s.from), 0);
 }
 
-static atomic_int term_calls, term_sig;
-static _Atomic vsig_pid_t term_pid;
-static void on_terminate(vsig_pid_t pid, int sig, void *arg) {
-  (void)arg;
-  atomic_store(&term_pid, pid);
-  atomic_store(&term_sig, sig);
-  atomic_fetch_add(&term_calls, 1);
-}
-
 TEST(default_action_terminates_the_process) {
   vsig_set_terminate_callback(on_terminate, NULL);
   CHECK_EQ(vsig_kill(vsig_getpid(), VSIG_SIGTERM), 0);

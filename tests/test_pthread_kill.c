@@ -241,14 +241,6 @@ TEST(reaches_a_thread_of_another_process) {
   CHECK_EQ(vsig_proc_destroy(p2), 0);
 }
 
-static atomic_int term_calls, term_sig;
-static void on_terminate(vsig_pid_t pid, int sig, void *arg) {
-  (void)arg;
-  (void)pid;
-  atomic_store(&term_sig, sig);
-  atomic_fetch_add(&term_calls, 1);
-}
-
 TEST(default_action_on_a_thread_terminates_its_process) {
   vsig_set_terminate_callback(on_terminate, NULL);
   CHECK_EQ(vsig_pthread_kill(vsig_thread_self(), VSIG_SIGTERM), 0);

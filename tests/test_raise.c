@@ -142,14 +142,6 @@ TEST(ignored_signals_do_nothing) {
   CHECK(set_empty(&p));
 }
 
-static atomic_int term_calls, term_sig;
-static void on_terminate(vsig_pid_t pid, int sig, void *arg) {
-  (void)arg;
-  (void)pid;
-  atomic_store(&term_sig, sig);
-  atomic_fetch_add(&term_calls, 1);
-}
-
 TEST(default_action_terminates_the_process) {
   vsig_set_terminate_callback(on_terminate, NULL);
   CHECK_EQ(vsig_raise(VSIG_SIGUSR2), 0);

@@ -32,14 +32,6 @@ static int count_sig(int sig) {
   return c;
 }
 
-static atomic_int term_calls, term_sig;
-static void on_terminate(vsig_pid_t pid, int sig, void *arg) {
-  (void)arg;
-  (void)pid;
-  atomic_store(&term_sig, sig);
-  atomic_fetch_add(&term_calls, 1);
-}
-
 #define QMAX VSIG_POSIX_SIGQUEUE_MAX
 static void small_pool(void) {
   vsig_proc_attr_t a;

@@ -389,15 +389,6 @@ TEST(sa_resethand_resets_to_sig_dfl_on_entry) {
   CHECK_EQ(hits, 1);
 }
 
-static atomic_int term_calls, term_sig;
-static _Atomic vsig_pid_t term_pid;
-static void on_terminate(vsig_pid_t pid, int sig, void *arg) {
-  (void)arg;
-  atomic_store(&term_pid, pid);
-  atomic_store(&term_sig, sig);
-  atomic_fetch_add(&term_calls, 1);
-}
-
 TEST(sa_resethand_second_delivery_takes_the_default_action) {
   vsig_set_terminate_callback(on_terminate, NULL);
   set_handler(VSIG_SIGUSR1, on_sig, VSIG_SA_RESETHAND, EMPTY());

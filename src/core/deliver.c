@@ -190,7 +190,7 @@ static struct vsig_thr *best_unblocked(struct vsig_proc *p, int sig) {
   return best;
 }
 
-static void set_state(struct vsig_thr *t, enum thr_state s) {
+void set_state(struct vsig_thr *t, enum thr_state s) {
   t->state = s;
   t->state_since = ++t->proc->clock;
 }

@@ -80,8 +80,7 @@ static void child(void) {
   self->proc = np;
   self->host = pthread_self();
   self->host_known = true;
-  self->state = T_READY;
-  self->state_since = ++np->clock;
+  set_state(self, T_READY);
   np->threads = self;
   np->nthreads = 1;
   if (reg_add_thread(self) < 0) {

@@ -28,7 +28,6 @@
 #define SIGBIT(s) (UINT64_C(1) << ((s)-1))
 #define ALL_SIGNALS (~UINT64_C(0))
 #define UNBLOCKABLE (SIGBIT(VSIG_SIGKILL) | SIGBIT(VSIG_SIGSTOP))
-#define RT_SIGNALS (ALL_SIGNALS << (VSIG_SIGRTMIN - 1))
 
 static inline bool sig_valid(int sig) { return sig >= 1 && sig < VSIG_NSIG; }
 static inline bool sig_is_rt(int sig) { return sig >= VSIG_SIGRTMIN; }
@@ -268,6 +267,8 @@ int thread_send(struct vsig_thr *t, int sig, const vsig_siginfo_t *info, bool qu
                 struct vsig_thr *self, struct after *a);
 void proc_terminate(struct vsig_proc *p, int sig, struct after *a);
 void thread_notify(struct vsig_thr *t);
+/* Enter a state; the process clock orders entries ("waited longest"). */
+void set_state(struct vsig_thr *t, enum thr_state s);
 void thread_recompute_attention(struct vsig_thr *t);
 void mask_set_locked(struct vsig_thr *t, uint64_t mask, struct after *a);
 /* Lock-free mask change by the owner; returns true if a signal became deliverable. */

@@ -31,8 +31,7 @@ int vsig_block_begin(int interruptible, vsig_wake_fn wake, void *arg) {
     if (!rc) {
       t->wake_fn = interruptible ? wake : NULL;
       t->wake_arg = arg;
-      t->state = interruptible ? T_INTR : T_NONINTR;
-      t->state_since = ++p->clock;
+      set_state(t, interruptible ? T_INTR : T_NONINTR);
     }
   }
   host_unlock(&p->lock);
@@ -48,8 +47,7 @@ int vsig_block_end(void) {
   t->in_block = false;
   t->wake_fn = NULL;
   t->wake_arg = NULL;
-  t->state = T_READY;
-  t->state_since = ++p->clock;
+  set_state(t, T_READY);
   host_unlock(&p->lock);
   bool restart = true;
   int n = deliver_self(t, &restart);

@@ -50,9 +50,8 @@ static int do_wait(const vsig_sigset_t *set, vsig_siginfo_t *info, int64_t deadl
       host_unlock(&p->lock);
       return -EAGAIN;
     }
-    t->state = T_SIGWAIT;
     t->waitset = ws;
-    t->state_since = ++p->clock;
+    set_state(t, T_SIGWAIT);
     uint32_t token = host_event_prepare(&t->ev);
     host_unlock(&p->lock);
 
@@ -65,9 +64,8 @@ static int do_wait(const vsig_sigset_t *set, vsig_siginfo_t *info, int64_t deadl
       host_lock(&p->lock);
       sig = atomic_load_explicit(&t->wait_sig, memory_order_acquire);
       if (!sig) {
-        t->state = T_READY;
         t->waitset = 0;
-        t->state_since = ++p->clock;
+        set_state(t, T_READY);
       }
       host_unlock(&p->lock);
     }

@@ -52,8 +52,7 @@ static int thread_new(struct vsig_proc *p, int priority, uint64_t mask, bool all
     return -ESRCH;
   }
   t->proc = p;
-  t->state = T_READY;
-  t->state_since = ++p->clock;
+  set_state(t, T_READY);
   struct vsig_thr **pp = &p->threads;
   while (*pp)
     pp = &(*pp)->next;

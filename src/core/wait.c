@@ -26,14 +26,12 @@ int wait_for_handler(struct vsig_thr *t, int64_t deadline_ns) {
       host_unlock(&p->lock);
       return 0;
     }
-    t->state = T_INTR;
-    t->state_since = ++p->clock;
+    set_state(t, T_INTR);
     uint32_t token = host_event_prepare(&t->ev);
     host_unlock(&p->lock);
     clock_sleep(t, token, deadline_ns);
     host_lock(&p->lock);
-    t->state = T_READY;
-    t->state_since = ++p->clock;
+    set_state(t, T_READY);
     host_unlock(&p->lock);
   }
 }
