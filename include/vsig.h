@@ -77,12 +77,13 @@ enum {
 #define VSIG_SIG_UNBLOCK 1
 #define VSIG_SIG_SETMASK 2
 
-/* sa_flags bits (Linux values). */
+/* sa_flags bits (Linux values). Other bits are accepted and dropped, as Linux does. */
 #define VSIG_SA_NOCLDSTOP 0x00000001 /* accepted, kept; acts with SIGCHLD (later) */
 #define VSIG_SA_NOCLDWAIT 0x00000002 /* accepted, kept; acts with SIGCHLD (later) */
 #define VSIG_SA_SIGINFO 0x00000004   /* handler is sa_sigaction */
 #define VSIG_SA_ONSTACK 0x08000000   /* accepted, kept; handlers run on the caller's stack */
 #define VSIG_SA_RESTART 0x10000000   /* embedder calls restart after the handler */
+#define VSIG_SA_INTERRUPT 0x20000000 /* accepted and dropped: the absence of SA_RESTART */
 #define VSIG_SA_NODEFER 0x40000000   /* do not block the signal in its own handler */
 #define VSIG_SA_RESETHAND ((int)0x80000000u) /* reset to SIG_DFL on entry to the handler */
 
@@ -308,22 +309,25 @@ VSIG_API int vsig_default_proc_attr(const vsig_proc_attr_t *attr);
 VSIG_API int vsig_proc_destroy(vsig_pid_t pid);
 /* 0 and *term_sig 0 while alive, or the signal that terminated it. ESRCH. */
 VSIG_API int vsig_proc_status(vsig_pid_t pid, int *term_sig);
-/* The calling thread's process. */
+/* The calling thread's process; 0 on vsig's own threads (they are in none). */
 VSIG_API vsig_pid_t vsig_getpid(void);
 
-/* Told once per process killed by a default action, on the thread that found it.
- * Without a callback the default process takes the host process down with sig,
- * as a native fatal signal would. */
+/* Told once per process killed by a default action, with no vsig lock held, on
+ * the thread that found it (possibly vsig's timer thread, which is in no
+ * process). It may call vsig but not detach the thread it runs on (EBUSY).
+ * fn and arg are replaced together. Without a callback the default process
+ * takes the host process down with sig, as a native fatal signal would. */
 typedef void (*vsig_terminate_fn)(vsig_pid_t pid, int sig, void *arg);
 VSIG_API void vsig_set_terminate_callback(vsig_terminate_fn fn, void *arg);
 
 /* ---- threads ------------------------------------------------------------------ */
 /* Attach the calling host thread to process pid with a priority (larger runs
- * first). EBUSY already attached, ESRCH unknown pid, ENOMEM. */
+ * first). EBUSY already attached, ESRCH unknown pid, ENOMEM, EPERM on vsig's
+ * own threads. */
 VSIG_API int vsig_thread_attach(vsig_pid_t pid, int priority);
 /* Detach the calling thread; process-directed signals it held go back to the
- * process. EINVAL if not attached; EBUSY inside a handler or a blocking call.
- * Host threads also detach when they exit. */
+ * process. EINVAL if not attached; EBUSY inside a handler, a terminate callback
+ * or a blocking call. Host threads also detach when they exit. */
 VSIG_API int vsig_thread_detach(void);
 /* Create a host thread that runs start(arg) as a vsig thread of pid. It inherits
  * the caller's mask when the caller is in pid, else starts with none blocked.
@@ -358,8 +362,10 @@ VSIG_API int vsig_pthread_kill_host(pthread_t host, int sig);
  * vsig_clock_advance. EBUSY once a deadline has been set on the host clock. */
 VSIG_API int vsig_clock_set_manual(int64_t start_ns);
 /* Move the manual clock forward by ns and fire, on the calling thread and in
- * deadline order, every timer that falls due, before returning. Threads in
- * timed waits that fall due are woken. EINVAL: negative ns or not manual. */
+ * deadline order, every timer that falls due, before returning; the clock reads
+ * each one's deadline while it fires. Timed waits that fall due end in that
+ * order too, and the calling thread's own handlers run as their signals come.
+ * EINVAL: negative ns or not manual. */
 VSIG_API int vsig_clock_advance(int64_t ns);
 /* The current time on vsig's clock, in nanoseconds. */
 VSIG_API int64_t vsig_clock_now(void);

@@ -475,3 +475,124 @@ TEST(clock_never_goes_back_when_a_callback_advances_it) {
   CHECK_EQ(vsig_proc_status(p, &term), 0);
   CHECK_EQ(term, VSIG_SIGALRM);
 }
+
+/* ---- one advance is a sequence of events in deadline order (issue 6.4) ----------- */
+
+/* A wait that times out at 5 s is over by 7 s: an expiry then stays pending
+ * instead of being handed to it. */
+TEST(timed_out_sigtimedwait_does_not_take_a_later_expiry_of_the_same_advance) {
+  manual(0);
+  int sig = VSIG_SIGRTMIN;
+  block(sig);
+  struct waiter w = {.mode = W_TIMEDWAIT, .ts = {5, 0}, .sig = sig};
+  start_waiter(&w, VSIG_THREAD_SIGWAIT);
+  vsig_timer_t id = make_timer(VSIG_SIGEV_SIGNAL, sig, 7, 0);
+  arm(id, 7 * SEC, 0);
+  advance(10 * SEC);
+  join_waiter(&w);
+  CHECK_EQ(w.rc, -1);
+  CHECK_EQ(w.err, EAGAIN);
+  vsig_siginfo_t si;
+  CHECK_EQ(take(sig, &si), sig); /* still pending, for whoever takes it */
+  CHECK_EQ(si.si_value.sival_int, 7);
+}
+
+static _Atomic int late_handler_runs;
+static _Atomic int64_t late_handler_at;
+static void late_handler(int sig) {
+  (void)sig;
+  atomic_store(&late_handler_at, vsig_clock_now());
+  atomic_fetch_add(&late_handler_runs, 1);
+}
+
+/* nanosleep(5 s) is complete when a signal comes at 7 s: it returns 0, and the
+ * handler runs as it returns. */
+TEST(completed_nanosleep_returns_zero_when_a_later_expiry_has_a_handler) {
+  manual(0);
+  vsig_sigaction_t act = {.sa_handler = late_handler};
+  CHECK_EQ(vsig_sigaction(VSIG_SIGUSR2, &act, NULL), 0);
+  struct waiter w = {.mode = W_NANOSLEEP, .ts = {5, 0}};
+  start_waiter(&w, VSIG_THREAD_INTERRUPTIBLE);
+  vsig_timer_t id = make_timer(VSIG_SIGEV_THREAD_ID, VSIG_SIGUSR2, 0, w.tid);
+  arm(id, 7 * SEC, 0);
+  advance(10 * SEC);
+  join_waiter(&w);
+  CHECK_EQ(w.rc, 0);
+  CHECK_EQ(atomic_load(&late_handler_runs), 1);
+}
+
+struct interrupted_wait {
+  vsig_thread_t tid;
+  _Atomic int ready, done;
+  int rc, err, pending_after;
+};
+
+static void *sigtimedwait_usr1(void *arg) {
+  struct interrupted_wait *w = arg;
+  w->tid = vsig_thread_self();
+  vsig_sigset_t s = set1(VSIG_SIGUSR1);
+  CHECK_EQ(vsig_pthread_sigmask(VSIG_SIG_BLOCK, &s, NULL), 0);
+  atomic_store(&w->ready, 1);
+  struct timespec ts = {10, 0};
+  errno = 0;
+  w->rc = vsig_sigtimedwait(&s, NULL, &ts);
+  w->err = errno;
+  w->pending_after = is_pending(VSIG_SIGUSR1);
+  atomic_store(&w->done, 1);
+  return NULL;
+}
+
+/* A handler due at 3 s interrupts a sigtimedwait before the waited-for signal
+ * comes at 5 s: EINTR, and the later signal stays pending. */
+TEST(handler_before_a_waited_signal_interrupts_the_wait_in_deadline_order) {
+  manual(0);
+  vsig_sigaction_t act = {.sa_handler = late_handler};
+  CHECK_EQ(vsig_sigaction(VSIG_SIGUSR2, &act, NULL), 0);
+  struct interrupted_wait w = {0};
+  pthread_t h;
+  CHECK_EQ(vsig_thread_create(&h, NULL, vsig_getpid(), 0, sigtimedwait_usr1, &w), 0);
+  WAIT_FOR(atomic_load(&w.ready) && state_of(w.tid) == VSIG_THREAD_SIGWAIT);
+  vsig_timer_t at3 = make_timer(VSIG_SIGEV_THREAD_ID, VSIG_SIGUSR2, 0, w.tid);
+  vsig_timer_t at5 = make_timer(VSIG_SIGEV_THREAD_ID, VSIG_SIGUSR1, 0, w.tid);
+  arm(at3, 3 * SEC, 0);
+  arm(at5, 5 * SEC, 0);
+  advance(10 * SEC);
+  CHECK_EQ(pthread_join(h, NULL), 0);
+  CHECK_EQ(w.rc, -1);
+  CHECK_EQ(w.err, EINTR);
+  CHECK_EQ(atomic_load(&late_handler_runs), 1);
+  CHECK_EQ(atomic_load(&late_handler_at), 10 * SEC); /* it ran after the advance */
+  CHECK_EQ(w.pending_after, 1);
+}
+
+static int64_t order_at[4];
+static int order_sig[4];
+static _Atomic int order_n;
+static void order_handler(int sig) {
+  int i = atomic_fetch_add(&order_n, 1);
+  if (i < 4) {
+    order_sig[i] = sig;
+    order_at[i] = vsig_clock_now();
+  }
+}
+
+/* The caller's own handlers run before vsig_clock_advance returns, each as its
+ * signal comes, with the clock reading that expiry's deadline. */
+TEST(advancing_thread_runs_its_handlers_in_deadline_order_before_returning) {
+  manual(0);
+  vsig_sigaction_t act = {.sa_handler = order_handler};
+  CHECK_EQ(vsig_sigaction(VSIG_SIGUSR1, &act, NULL), 0);
+  CHECK_EQ(vsig_sigaction(VSIG_SIGUSR2, &act, NULL), 0);
+  vsig_thread_t me = vsig_thread_self();
+  vsig_timer_t a = make_timer(VSIG_SIGEV_THREAD_ID, VSIG_SIGUSR2, 0, me);
+  vsig_timer_t b = make_timer(VSIG_SIGEV_SIGNAL, VSIG_SIGUSR1, 0, 0);
+  arm(a, 3 * SEC, 0);
+  arm(b, 5 * SEC, 0);
+  advance(10 * SEC);
+  CHECK_EQ(atomic_load(&order_n), 2);
+  CHECK_EQ(order_sig[0], VSIG_SIGUSR2);
+  CHECK_EQ(order_at[0], 3 * SEC);
+  CHECK_EQ(order_sig[1], VSIG_SIGUSR1);
+  CHECK_EQ(order_at[1], 5 * SEC);
+  CHECK_EQ(vsig_clock_now(), 10 * SEC);
+}

@@ -12,6 +12,7 @@
 #include "vt.h"
 #include "workers.h"
 
+#include <unistd.h>
 #include <vsig.h>
 
 static vsig_pid_t P;
@@ -530,4 +531,40 @@ TEST(signal_chosen_for_a_thread_that_then_blocks_it_waits_for_the_next_taker) {
   stop_worker(&masked);
   stop_worker(&waiter);
   CHECK_EQ(event_count(), 0);
+}
+
+/* ---- seniority changes only with the state (issue 6.8) ------------------------------- */
+
+/* A waiter woken for a signal that is withdrawn before it runs (here: the
+ * action becomes SIG_IGN) goes on waiting where it was: it still waited
+ * longest. The test works in the default process, whose main thread blocks
+ * SIGUSR1, so that the withdrawal follows the send at once; a round in which
+ * the waiter was quicker than that is not conclusive and is tried again. */
+TEST(withdrawn_wake_up_keeps_the_waiters_seniority) {
+  vsig_sigset_t usr1 = SET(VSIG_SIGUSR1);
+  CHECK_EQ(vsig_pthread_sigmask(VSIG_SIG_BLOCK, &usr1, NULL), 0);
+  install_kick();
+  bool conclusive = false;
+  for (int round = 0; round < 100 && !conclusive; round++) {
+    install_logger(VSIG_SIGUSR1, 0);
+    struct worker a = {0}, b = {0};
+    start(&a, getpid(), W_PAUSE, 0, NONE, NONE);
+    start(&b, getpid(), W_PAUSE, 0, NONE, NONE);
+    int before = event_count();
+    CHECK_EQ(vsig_kill(getpid(), VSIG_SIGUSR1), 0); /* a: it waited longest */
+    install_action(VSIG_SIGUSR1, VSIG_SIG_IGN);     /* and now it is gone */
+    wait_state(a.id, VSIG_THREAD_INTERRUPTIBLE);
+    for (int i = 0; i < 100; i++)
+      nap(); /* a is back asleep: give its wake-up every chance to finish */
+    if (event_count() == before && !atomic_load(&a.done)) {
+      conclusive = true;
+      install_logger(VSIG_SIGUSR1, 0);
+      CHECK_EQ(vsig_kill(getpid(), VSIG_SIGUSR1), 0);
+      wait_events(before + 1);
+      CHECK_EQ(events[before].thr, a.id);
+    }
+    stop_worker(&a);
+    stop_worker(&b);
+  }
+  CHECK(conclusive);
 }

@@ -184,3 +184,56 @@ TEST(child_default_action_kills_the_child_not_the_parent) {
   CHECK_EQ(vsig_proc_status(getpid(), &term), 0);
   CHECK_EQ(term, 0);
 }
+
+/* ---- fork from inside a handler or an embedder call (issue 6.5) -------------------- */
+
+static _Atomic pid_t forked_child;
+
+static void fork_in_handler(int sig) {
+  (void)sig;
+  pid_t pid = fork();
+  if (pid == 0) {
+    /* The child is inside the handler, as its parent: not detachable yet. */
+    CHILD_CHECK(vsig_thread_detach() == EBUSY);
+    atomic_store(&forked_child, 0);
+    return;
+  }
+  atomic_store(&forked_child, pid);
+}
+
+TEST(fork_in_a_handler_keeps_the_handler_nesting_and_priority) {
+  vsig_thread_t me = vsig_thread_self();
+  CHECK_EQ(vsig_thread_setpriority(me, 7), 0);
+  vsig_sigaction_t act = {.sa_handler = fork_in_handler};
+  CHECK_EQ(vsig_sigaction(VSIG_SIGUSR1, &act, NULL), 0);
+  atomic_store(&forked_child, -1);
+  CHECK_EQ(vsig_raise(VSIG_SIGUSR1), 0);
+  pid_t pid = atomic_load(&forked_child);
+  if (pid == 0) {
+    /* Child: the handler has returned, so the thread may leave now, and it
+     * kept its priority. */
+    int prio = -1;
+    CHILD_CHECK(vsig_thread_getpriority(vsig_thread_self(), &prio) == 0 && prio == 7);
+    CHILD_CHECK(vsig_thread_detach() == 0);
+    _exit(0);
+  }
+  CHECK(pid > 0);
+  wait_child(pid);
+}
+
+TEST(fork_in_an_embedder_call_keeps_the_call) {
+  vsig_thread_t me = vsig_thread_self();
+  CHECK_EQ(vsig_block_begin(0, NULL, NULL), 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    int st = -1;
+    CHILD_CHECK(vsig_thread_getstate(me, &st) == 0 && st == VSIG_THREAD_NONINTERRUPTIBLE);
+    CHILD_CHECK(vsig_thread_detach() == EBUSY);
+    CHILD_CHECK(vsig_block_end() == 0);
+    CHILD_CHECK(vsig_thread_detach() == 0);
+    _exit(0);
+  }
+  CHECK(pid > 0);
+  CHECK_EQ(vsig_block_end(), 0);
+  wait_child(pid);
+}

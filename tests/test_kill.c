@@ -226,8 +226,9 @@ TEST(kill_never_fails_with_eagain_at_the_queue_limit) {
   a.queue_max = VSIG_POSIX_SIGQUEUE_MAX;
   CHECK_EQ(vsig_default_proc_attr(&a), 0); /* before the default process exists */
   const int rt = VSIG_SIGRTMIN;
-  set_action(rt, on_info, 0, EMPTY());
-  set_action(VSIG_SIGUSR1, on_info, 0, EMPTY());
+  /* Each handler blocks both, so they run in delivery order. */
+  set_action(rt, on_info, 0, SET(rt, VSIG_SIGUSR1));
+  set_action(VSIG_SIGUSR1, on_info, 0, SET(rt, VSIG_SIGUSR1));
   block(SET(rt, VSIG_SIGUSR1));
   int queued = 0;
   while (vsig_sigqueue(vsig_getpid(), rt, (vsig_sigval_t){.sival_int = queued}) == 0)
@@ -241,4 +242,95 @@ TEST(kill_never_fails_with_eagain_at_the_queue_limit) {
   CHECK_EQ(hits, 1 + queued + 1);
   CHECK_EQ(last_info.si_signo, rt);
   CHECK_EQ(last_info.si_code, VSIG_SI_USER); /* the kill came last */
+}
+
+/* ---- kill(-1) walks the processes once (issue 6.10) ----------------------------- */
+
+struct walk {
+  vsig_pid_t first;
+  int n;
+  _Atomic int calls;
+  unsigned char seen[4096];
+  int destroyed_unseen;
+};
+static struct walk g_walk;
+
+/* Each termination destroys the dead process, and the next one in creation
+ * order before the walk reaches it, and creates a new process: the walk must
+ * cope with all three without a lock held and without touching freed memory. */
+static void walk_callback(vsig_pid_t pid, int sig, void *arg) {
+  (void)arg;
+  CHECK_EQ(sig, VSIG_SIGTERM);
+  int i = pid - g_walk.first;
+  if (i < 0 || i >= g_walk.n) {
+    CHECK_EQ(vsig_proc_destroy(pid), 0); /* created by a callback, then reached */
+    return;
+  }
+  CHECK_EQ(g_walk.seen[i], 0); /* once */
+  g_walk.seen[i] = 1;
+  atomic_fetch_add(&g_walk.calls, 1);
+  CHECK_EQ(vsig_proc_destroy(pid), 0);
+  if (i % 3 == 0 && i + 1 < g_walk.n) {
+    int term = -1;
+    CHECK_EQ(vsig_proc_status(pid + 1, &term), 0);
+    if (term == 0) {
+      CHECK_EQ(vsig_proc_destroy(pid + 1), 0);
+      g_walk.seen[i + 1] = 2;
+      g_walk.destroyed_unseen++;
+    }
+  }
+  vsig_pid_t extra;
+  CHECK_EQ(vsig_proc_create(NULL, &extra), 0);
+}
+
+TEST(kill_all_survives_callbacks_that_destroy_and_create_processes) {
+  vsig_proc_attr_t a;
+  CHECK_EQ(vsig_proc_attr_init(&a), 0);
+  a.queue_max = VSIG_POSIX_SIGQUEUE_MAX;
+  g_walk.n = 3000;
+  for (int i = 0; i < g_walk.n; i++) {
+    vsig_pid_t p;
+    CHECK_EQ(vsig_proc_create(&a, &p), 0);
+    if (i == 0)
+      g_walk.first = p;
+    CHECK_EQ(p, g_walk.first + i); /* pids count up */
+  }
+  vsig_set_terminate_callback(walk_callback, NULL);
+  block(SET(VSIG_SIGTERM)); /* the caller's own process is skipped anyway */
+  CHECK_EQ(vsig_kill(-1, VSIG_SIGTERM), 0);
+  /* Every process was killed once, except those destroyed before their turn;
+   * the processes created meanwhile may or may not have been reached. */
+  CHECK_EQ(atomic_load(&g_walk.calls) + g_walk.destroyed_unseen >= g_walk.n, 1);
+  for (int i = 0; i < g_walk.n; i++)
+    CHECK_EQ_SIG(i, g_walk.seen[i] != 0, 1);
+  CHECK(g_walk.destroyed_unseen > 0);
+  vsig_sigset_t p = cur_pending();
+  CHECK(set_empty(&p)); /* nothing for the caller */
+}
+
+static _Atomic int big_calls;
+static void count_and_destroy(vsig_pid_t pid, int sig, void *arg) {
+  (void)sig;
+  (void)arg;
+  atomic_fetch_add(&big_calls, 1);
+  vsig_proc_destroy(pid);
+}
+
+/* 100,000 processes: linear in the count (it was quadratic, about ten minutes
+ * here, past ctest's timeout). No time is asserted. */
+TEST(kill_all_over_a_hundred_thousand_processes) {
+  vsig_proc_attr_t a;
+  CHECK_EQ(vsig_proc_attr_init(&a), 0);
+  a.queue_max = VSIG_POSIX_SIGQUEUE_MAX;
+  const int n = 100000;
+  for (int i = 0; i < n; i++) {
+    vsig_pid_t p;
+    CHECK_EQ(vsig_proc_create(&a, &p), 0);
+  }
+  vsig_set_terminate_callback(count_and_destroy, NULL);
+  CHECK_EQ(vsig_kill(-1, 0), 0);
+  CHECK_EQ(vsig_kill(-1, VSIG_SIGTERM), 0);
+  CHECK_EQ(atomic_load(&big_calls), n);
+  CHECK_EQ(vsig_kill(-1, VSIG_SIGTERM), -1); /* nobody left but the caller */
+  CHECK_EQ(errno, ESRCH);
 }

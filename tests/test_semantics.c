@@ -662,10 +662,12 @@ TEST(standard_signals_do_not_queue_rt_signals_queue_fifo_lowest_first_each_once)
   const int rmax = VSIG_SIGRTMAX;
   const int sigs[] = {VSIG_SIGUSR1, VSIG_SIGUSR2, r0, r1, r2, rmax};
   vsig_sigset_t all = EMPTY();
-  for (int i = 0; i < 6; i++) {
-    set_action(sigs[i], record, 0, EMPTY());
+  for (int i = 0; i < 6; i++)
     CHECK_EQ(vsig_sigaddset(&all, sigs[i]), 0);
-  }
+  /* Each handler blocks the others, so each one ends before the next is
+   * delivered and the record shows the delivery order. */
+  for (int i = 0; i < 6; i++)
+    set_action(sigs[i], record, 0, all);
   block(all);
   for (int i = 0; i < 3; i++) {
     CHECK_EQ(vsig_sigqueue(vsig_getpid(), VSIG_SIGUSR2, ival(i)), 0);
@@ -695,6 +697,55 @@ TEST(standard_signals_do_not_queue_rt_signals_queue_fifo_lowest_first_each_once)
     if (want[i].code == VSIG_SI_QUEUE)
       CHECK_EQ_SIG(i, recs[i].value, want[i].value);
   }
+}
+
+/* Several signals deliverable at once get their frames as the kernel sets them
+ * up: the lowest first, each under the mask of the ones before it, so without
+ * sa_mask the handler of the last one runs first (measured on Linux 6.18:
+ * RTMIN+1, RTMIN, RTMIN, USR2, USR1 for this sequence). */
+TEST(simultaneous_signals_nest_as_kernel_frames) {
+  const int r0 = VSIG_SIGRTMIN, r1 = VSIG_SIGRTMIN + 1;
+  const int sigs[] = {VSIG_SIGUSR1, VSIG_SIGUSR2, r0, r1};
+  vsig_sigset_t all = EMPTY();
+  for (int i = 0; i < 4; i++) {
+    set_action(sigs[i], record, 0, EMPTY());
+    CHECK_EQ(vsig_sigaddset(&all, sigs[i]), 0);
+  }
+  block(all);
+  CHECK_EQ(vsig_kill(vsig_getpid(), r1), 0);
+  CHECK_EQ(vsig_kill(vsig_getpid(), VSIG_SIGUSR2), 0);
+  CHECK_EQ(vsig_sigqueue(vsig_getpid(), r0, ival(1)), 0);
+  CHECK_EQ(vsig_kill(vsig_getpid(), VSIG_SIGUSR1), 0);
+  CHECK_EQ(vsig_sigqueue(vsig_getpid(), r0, ival(2)), 0);
+  unblock(all);
+  const int want[] = {r1, r0, r0, VSIG_SIGUSR2, VSIG_SIGUSR1};
+  CHECK_EQ(nrec, 5);
+  for (int i = 0; i < 5; i++)
+    CHECK_EQ_SIG(i, recs[i].sig, want[i]);
+  /* The second r0 waited for the first's handler to return (r0 blocks itself)
+   * and came in FIFO order. */
+  CHECK_EQ(recs[1].value, 1);
+  CHECK_EQ(recs[2].value, 2);
+  /* Each nested handler ran with the masks of the frames below it. */
+  CHECK_EQ(vsig_sigismember(&recs[0].mask, VSIG_SIGUSR1), 1);
+  CHECK_EQ(vsig_sigismember(&recs[0].mask, VSIG_SIGUSR2), 1);
+  CHECK_EQ(vsig_sigismember(&recs[0].mask, r0), 1);
+  CHECK_EQ(vsig_sigismember(&recs[4].mask, VSIG_SIGUSR2), 0);
+}
+
+/* A synchronous signal (the kind a fault raises) is delivered before lower
+ * numbered ones, as the kernel does. */
+TEST(synchronous_signals_are_delivered_before_lower_numbers) {
+  vsig_sigset_t both = SET(VSIG_SIGSEGV, VSIG_SIGUSR1);
+  set_action(VSIG_SIGSEGV, record, 0, both);
+  set_action(VSIG_SIGUSR1, record, 0, both);
+  block(both);
+  CHECK_EQ(vsig_kill(vsig_getpid(), VSIG_SIGUSR1), 0);
+  CHECK_EQ(vsig_kill(vsig_getpid(), VSIG_SIGSEGV), 0);
+  unblock(both);
+  CHECK_EQ(nrec, 2);
+  CHECK_EQ(recs[0].sig, VSIG_SIGSEGV);
+  CHECK_EQ(recs[1].sig, VSIG_SIGUSR1);
 }
 
 /* ---- signal numbers are checked against the table's real size ------------------------ */

@@ -152,10 +152,11 @@ TEST(blocked_signal_waits_and_unblocking_delivers_before_return) {
 
 TEST(unblocking_delivers_every_pending_rt_signal_lowest_first) {
   const int a = VSIG_SIGRTMIN, b = VSIG_SIGRTMIN + 1, c = VSIG_SIGRTMAX;
-  set_handler(a, on_sig, 0, EMPTY());
-  set_handler(b, on_sig, 0, EMPTY());
-  set_handler(c, on_sig, 0, EMPTY());
   vsig_sigset_t s = SET(a, b, c);
+  /* Each handler blocks the others: handlers run in delivery order. */
+  set_handler(a, on_sig, 0, s);
+  set_handler(b, on_sig, 0, s);
+  set_handler(c, on_sig, 0, s);
   block(s);
   CHECK_EQ(vsig_raise(c), 0);
   CHECK_EQ(vsig_kill(vsig_getpid(), b), 0);

@@ -190,3 +190,60 @@ TEST(discarded_signal_does_not_end_it) {
   p = cur_pending();
   CHECK(set_empty(&p));
 }
+
+/* ---- the temporary mask ends with the first handler (issue 6.11) -------------------- */
+
+/* As the kernel does: the mask saved for the handler's return is the one from
+ * before sigsuspend, so a second instance, blocked there, is not delivered
+ * inside the call. Measured on Linux 6.18: one handler run, EINTR, the second
+ * instance still pending. */
+TEST(second_queued_instance_stays_pending_under_the_restored_mask) {
+  const int rt = VSIG_SIGRTMIN;
+  set_handler(rt, on_sig, 0, EMPTY());
+  block(SET(rt));
+  CHECK_EQ(vsig_sigqueue(vsig_getpid(), rt, (vsig_sigval_t){.sival_int = 1}), 0);
+  CHECK_EQ(vsig_sigqueue(vsig_getpid(), rt, (vsig_sigval_t){.sival_int = 2}), 0);
+  vsig_sigset_t none = EMPTY();
+  CHECK_ERRNO(vsig_sigsuspend(&none), EINTR);
+  CHECK_EQ(hits, 1);
+  vsig_sigset_t p = cur_pending(), want = SET(rt);
+  CHECK(set_eq(&p, &want));
+  vsig_sigset_t m = cur_mask();
+  CHECK(set_eq(&m, &want));
+}
+
+/* SIGUSR1's handler blocks SIGUSR2: with both pending, only SIGUSR1's handler
+ * runs inside sigsuspend, and SIGUSR2 stays pending under the restored mask. */
+TEST(signal_blocked_by_the_handler_mask_is_not_delivered_inside) {
+  set_handler(VSIG_SIGUSR1, on_sig, 0, SET(VSIG_SIGUSR2));
+  set_handler(VSIG_SIGUSR2, on_sig, 0, EMPTY());
+  block(SET(VSIG_SIGUSR1, VSIG_SIGUSR2));
+  CHECK_EQ(vsig_raise(VSIG_SIGUSR2), 0);
+  CHECK_EQ(vsig_raise(VSIG_SIGUSR1), 0);
+  vsig_sigset_t none = EMPTY();
+  CHECK_ERRNO(vsig_sigsuspend(&none), EINTR);
+  CHECK_EQ(hits, 1);
+  vsig_sigset_t p = cur_pending(), want = SET(VSIG_SIGUSR2);
+  CHECK(set_eq(&p, &want));
+}
+
+/* Without sa_mask, the kernel stacks both frames inside sigsuspend: both
+ * handlers run, SIGUSR2's first. */
+static int order[4];
+static atomic_int norder;
+static void note_order(int sig) { order[atomic_fetch_add(&norder, 1) & 3] = sig; }
+
+TEST(signals_deliverable_under_the_handler_mask_nest_inside) {
+  set_handler(VSIG_SIGUSR1, note_order, 0, EMPTY());
+  set_handler(VSIG_SIGUSR2, note_order, 0, EMPTY());
+  block(SET(VSIG_SIGUSR1, VSIG_SIGUSR2));
+  CHECK_EQ(vsig_raise(VSIG_SIGUSR2), 0);
+  CHECK_EQ(vsig_raise(VSIG_SIGUSR1), 0);
+  vsig_sigset_t none = EMPTY();
+  CHECK_ERRNO(vsig_sigsuspend(&none), EINTR);
+  CHECK_EQ(norder, 2);
+  CHECK_EQ(order[0], VSIG_SIGUSR2);
+  CHECK_EQ(order[1], VSIG_SIGUSR1);
+  vsig_sigset_t p = cur_pending();
+  CHECK(set_empty(&p));
+}

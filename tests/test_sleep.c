@@ -67,7 +67,7 @@ TEST(pending_unblocked_signal_is_not_a_reason_to_fail_a_completed_sleep) {
 
 /* ---- interrupted by another thread ------------------------------------------------------ */
 
-enum kind { K_NANOSLEEP, K_NANOSLEEP_NOREM, K_SLEEP, K_USLEEP };
+enum kind { K_NANOSLEEP, K_NANOSLEEP_NOREM, K_SLEEP, K_USLEEP, K_NANOSLEEP_ALIASED };
 
 struct sleeper {
   enum kind kind;
@@ -90,6 +90,10 @@ static void *sleeper_thread(void *arg) {
     break;
   case K_NANOSLEEP_NOREM:
     s->rc = vsig_nanosleep(&s->req, NULL);
+    break;
+  case K_NANOSLEEP_ALIASED:
+    s->rem = s->req;
+    s->rc = vsig_nanosleep(&s->rem, &s->rem);
     break;
   case K_SLEEP:
     s->unslept = vsig_sleep(s->seconds);
@@ -300,4 +304,21 @@ TEST(manual_clock_sleeps_end_exactly_at_their_deadline) {
       CHECK_EQ(s.rem.tv_sec, -12345); /* not written when the sleep completes */
     }
   }
+}
+
+/* req and rem may be one object: the request is read before the remaining
+ * time is written. */
+TEST(nanosleep_with_req_and_rem_aliased) {
+  manual_clock();
+  set_handler(VSIG_SIGUSR1, on_sig, 0, EMPTY());
+  struct sleeper s = {.kind = K_NANOSLEEP_ALIASED, .req = {10, 250}};
+  pthread_t h;
+  vsig_thread_t t = start_sleeper(&h, &s);
+  CHECK_EQ(vsig_clock_advance(4 * SEC), 0);
+  CHECK_EQ(vsig_pthread_kill(t, VSIG_SIGUSR1), 0);
+  join(h);
+  CHECK_EQ(s.rc, -1);
+  CHECK_EQ(s.err, EINTR);
+  CHECK_EQ(s.rem.tv_sec, 6);
+  CHECK_EQ(s.rem.tv_nsec, 250);
 }

@@ -420,3 +420,194 @@ TEST(process_without_threads_is_terminated_by_a_fatal_signal) {
   CHECK_EQ(atomic_load(&cb_pid), p);
   CHECK_EQ(vsig_proc_destroy(p), 0);
 }
+
+/* ---- the callback and the thread it runs on (issue 6.1, 6.2, 6.7) ---------------- */
+
+struct self_detacher {
+  vsig_pid_t pid;
+  vsig_thread_t tid;
+  _Atomic int blocked, may_go;
+  int suspend_rc, suspend_err, detach_in_cb, detach_after;
+};
+static struct self_detacher *g_det;
+
+static void detach_in_callback(vsig_pid_t pid, int sig, void *arg) {
+  (void)sig;
+  (void)arg;
+  if (pid == g_det->pid && vsig_thread_self() == g_det->tid)
+    g_det->detach_in_cb = vsig_thread_detach();
+}
+
+static void *block_then_suspend(void *arg) {
+  struct self_detacher *d = arg;
+  d->tid = vsig_thread_self();
+  vsig_sigset_t term = SET(VSIG_SIGTERM), none = SET(0);
+  CHECK_EQ(vsig_sigprocmask(VSIG_SIG_BLOCK, &term, NULL), 0);
+  atomic_store(&d->blocked, 1);
+  WAIT_UNTIL(atomic_load(&d->may_go));
+  /* Unblocking finds the fatal action on this thread: the callback runs here. */
+  errno = 0;
+  d->suspend_rc = vsig_sigsuspend(&none);
+  d->suspend_err = errno;
+  d->detach_after = vsig_thread_detach();
+  return NULL;
+}
+
+/* A callback that tries to detach the thread it runs on is refused: the vsig
+ * call below it still uses the thread. */
+TEST(callback_cannot_detach_the_thread_running_it) {
+  struct self_detacher d = {.detach_in_cb = -1, .detach_after = -1};
+  g_det = &d;
+  CHECK_EQ(vsig_proc_create(NULL, &d.pid), 0);
+  vsig_set_terminate_callback(detach_in_callback, NULL);
+  pthread_t h;
+  CHECK_EQ(vsig_thread_create(&h, NULL, d.pid, 0, block_then_suspend, &d), 0);
+  WAIT_UNTIL(atomic_load(&d.blocked));
+  CHECK_EQ(vsig_kill(d.pid, VSIG_SIGTERM), 0); /* blocked there: stays pending */
+  CHECK_EQ(status_of(d.pid), 0);
+  atomic_store(&d.may_go, 1);
+  CHECK_EQ(pthread_join(h, NULL), 0);
+  CHECK_EQ(d.detach_in_cb, EBUSY);
+  CHECK_EQ(d.suspend_rc, -1);
+  CHECK_EQ(d.suspend_err, ECANCELED);
+  CHECK_EQ(d.detach_after, 0); /* out of every vsig call, it may leave */
+  CHECK_EQ(status_of(d.pid), VSIG_SIGTERM);
+  CHECK_EQ(vsig_proc_destroy(d.pid), 0);
+}
+
+struct outside_report {
+  _Atomic int calls;
+  vsig_pid_t getpid;
+  vsig_thread_t self;
+  int attach, sigmask_err, kill_rc, kill_err;
+  char name[32];
+  int blocked_int, blocked_term, blocked_rt;
+};
+static struct outside_report g_out;
+static vsig_pid_t g_victim;
+
+static void report_outside(vsig_pid_t pid, int sig, void *arg) {
+  (void)sig;
+  (void)arg;
+  if (pid != g_victim)
+    return;
+  g_out.getpid = vsig_getpid();
+  g_out.self = vsig_thread_self();
+  g_out.attach = vsig_thread_attach(getpid(), 0);
+  vsig_sigset_t s = SET(VSIG_SIGUSR2);
+  errno = 0;
+  g_out.sigmask_err = vsig_sigprocmask(VSIG_SIG_BLOCK, &s, NULL) == -1 ? errno : 0;
+  errno = 0;
+  g_out.kill_rc = vsig_kill(getpid(), 0); /* sending from outside is allowed */
+  g_out.kill_err = errno;
+  pthread_getname_np(pthread_self(), g_out.name, sizeof g_out.name);
+  sigset_t host;
+  pthread_sigmask(SIG_BLOCK, NULL, &host);
+  g_out.blocked_int = sigismember(&host, SIGINT);
+  g_out.blocked_term = sigismember(&host, SIGTERM);
+  g_out.blocked_rt = sigismember(&host, SIGRTMIN);
+  atomic_fetch_add(&g_out.calls, 1);
+}
+
+static void *arm_ualarm(void *arg) {
+  (void)arg;
+  CHECK_EQ(vsig_ualarm(1000, 0), 0UL); /* SIGALRM's default kills the process */
+  return NULL;
+}
+
+static _Atomic int usr1_on_main;
+static void count_usr1(int sig) {
+  (void)sig;
+  atomic_fetch_add(&usr1_on_main, 1);
+}
+
+static void *send_usr1_to_default(void *arg) {
+  vsig_thread_t main_tid = *(vsig_thread_t *)arg;
+  vsig_sigset_t s = SET(VSIG_SIGUSR1);
+  CHECK_EQ(vsig_sigprocmask(VSIG_SIG_BLOCK, &s, NULL), 0);
+  WAIT_UNTIL(state_of(main_tid) == VSIG_THREAD_INTERRUPTIBLE);
+  CHECK_EQ(vsig_kill(getpid(), VSIG_SIGUSR1), 0);
+  return NULL;
+}
+
+/* When a timer's signal kills a process, the callback runs on vsig's timer
+ * thread, which belongs to no process: vsig calls there act as from outside
+ * and never make it a vsig thread that would then hold process-directed
+ * signals forever. The thread is named and blocks every host signal. */
+TEST(timer_kill_callback_runs_outside_any_process) {
+  vsig_set_terminate_callback(report_outside, NULL);
+  vsig_thread_t main_tid = vsig_thread_self(); /* the default process exists */
+  CHECK_EQ(vsig_proc_create(NULL, &g_victim), 0);
+  run_in(g_victim, arm_ualarm, NULL); /* the victim now has no thread */
+  WAIT_UNTIL(atomic_load(&g_out.calls) == 1);
+  CHECK_EQ(status_of(g_victim), VSIG_SIGALRM);
+  CHECK_EQ(g_out.getpid, 0);
+  CHECK_EQ(g_out.self, 0);
+  CHECK_EQ(g_out.attach, EPERM);
+  CHECK_EQ(g_out.sigmask_err, EPERM);
+  CHECK_EQ(g_out.kill_rc, 0);
+  CHECK_EQ(strcmp(g_out.name, "vsig-timer"), 0);
+  CHECK_EQ(g_out.blocked_int, 1);
+  CHECK_EQ(g_out.blocked_term, 1);
+  CHECK_EQ(g_out.blocked_rt, 1);
+  /* The default process still has only its real threads: a process-directed
+   * signal reaches the main thread in its interruptible sleep. */
+  install_action(VSIG_SIGUSR1, count_usr1);
+  pthread_t h;
+  CHECK_EQ(vsig_thread_create(&h, NULL, getpid(), 0, send_usr1_to_default, &main_tid), 0);
+  struct timespec ts = {30, 0};
+  errno = 0;
+  CHECK_EQ(vsig_nanosleep(&ts, NULL), -1);
+  CHECK_EQ(errno, EINTR);
+  CHECK_EQ(atomic_load(&usr1_on_main), 1);
+  CHECK_EQ(pthread_join(h, NULL), 0);
+  CHECK_EQ(vsig_proc_destroy(g_victim), 0);
+}
+
+/* The callback and its argument are one unit: a termination racing with a
+ * change of callback gets the old pair or the new one, never a mix.
+ * ctest-labels: concurrency */
+static int arg_a, arg_b;
+static _Atomic int mixed, pair_calls;
+static void cb_a(vsig_pid_t pid, int sig, void *arg) {
+  (void)pid;
+  (void)sig;
+  if (arg != &arg_a)
+    atomic_fetch_add(&mixed, 1);
+  atomic_fetch_add(&pair_calls, 1);
+}
+static void cb_b(vsig_pid_t pid, int sig, void *arg) {
+  (void)pid;
+  (void)sig;
+  if (arg != &arg_b)
+    atomic_fetch_add(&mixed, 1);
+  atomic_fetch_add(&pair_calls, 1);
+}
+
+static _Atomic int flipping;
+static void *flip_callbacks(void *arg) {
+  (void)arg;
+  while (atomic_load(&flipping)) {
+    vsig_set_terminate_callback(cb_a, &arg_a);
+    vsig_set_terminate_callback(cb_b, &arg_b);
+  }
+  return NULL;
+}
+
+TEST(callback_and_argument_change_together) {
+  vsig_set_terminate_callback(cb_a, &arg_a);
+  atomic_store(&flipping, 1);
+  pthread_t h;
+  CHECK_EQ(pthread_create(&h, NULL, flip_callbacks, NULL), 0);
+  const int rounds = 20000;
+  for (int i = 0; i < rounds; i++) {
+    vsig_pid_t p;
+    CHECK_EQ(vsig_proc_create(NULL, &p), 0);
+    CHECK_EQ(vsig_kill(p, VSIG_SIGTERM), 0); /* no threads: dies at once */
+    CHECK_EQ(vsig_proc_destroy(p), 0);
+  }
+  atomic_store(&flipping, 0);
+  CHECK_EQ(pthread_join(h, NULL), 0);
+  CHECK_EQ(atomic_load(&pair_calls), rounds);
+  CHECK_EQ(atomic_load(&mixed), 0);
+}

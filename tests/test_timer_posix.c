@@ -32,12 +32,12 @@ static void get(vsig_timer_t id, int64_t *value, int64_t *interval) {
   *interval = ns_of(&g.it_interval);
 }
 
-#define CHECK_GET(id, v, i)                                                                    \
-  do {                                                                                         \
-    int64_t cg_v, cg_i;                                                                        \
-    get((id), &cg_v, &cg_i);                                                                   \
-    CHECK_EQ(cg_v, (v));                                                                       \
-    CHECK_EQ(cg_i, (i));                                                                       \
+#define CHECK_GET(id, v, i)                                                                        \
+  do {                                                                                             \
+    int64_t cg_v, cg_i;                                                                            \
+    get((id), &cg_v, &cg_i);                                                                       \
+    CHECK_EQ(cg_v, (v));                                                                           \
+    CHECK_EQ(cg_i, (i));                                                                           \
   } while (0)
 
 /* sig (blocked) is generated exactly at `at`, from timer id, with overrun. */
@@ -337,6 +337,38 @@ TEST(zero_value_disarms_and_reports) {
   check_quiet_for(sig, SEC);
 }
 
+/* A zero value with an interval disarms, and the interval is gone too
+ * (Linux clears it: timer_gettime reports 0). */
+TEST(zero_value_with_an_interval_leaves_no_interval) {
+  manual(0);
+  int sig = VSIG_SIGRTMIN;
+  block(sig);
+  vsig_timer_t id = make(VSIG_SIGEV_SIGNAL, sig, 1);
+  vsig_itimerspec_t v = its_ns(0, 7 * MS), ov;
+  CHECK_EQ(vsig_timer_settime(id, 0, &v, NULL), 0);
+  CHECK_GET(id, 0, 0);
+  CHECK_EQ(vsig_timer_settime(id, 0, &v, &ov), 0);
+  CHECK_EQ(ns_of(&ov.it_interval), 0);
+  check_quiet_for(sig, SEC);
+}
+
+/* value and ovalue may be one object: the new setting is read before the old
+ * one is written (as Linux does). */
+TEST(settime_with_value_and_ovalue_aliased) {
+  manual(0);
+  int sig = VSIG_SIGRTMIN;
+  block(sig);
+  vsig_timer_t id = make(VSIG_SIGEV_SIGNAL, sig, 1);
+  arm(id, 9 * MS, 0);
+  vsig_itimerspec_t its = its_ns(5 * MS, 3 * MS);
+  CHECK_EQ(vsig_timer_settime(id, 0, &its, &its), 0);
+  CHECK_EQ(ns_of(&its.it_value), 9 * MS); /* the old setting */
+  CHECK_EQ(ns_of(&its.it_interval), 0);
+  CHECK_GET(id, 5 * MS, 3 * MS); /* armed with the new one */
+  check_timer_fires_at(sig, id, 5 * MS, 0);
+  check_timer_fires_at(sig, id, 8 * MS, 0);
+}
+
 TEST(settime_errors_change_nothing) {
   manual(0);
   int sig = VSIG_SIGRTMIN;
@@ -353,9 +385,9 @@ TEST(settime_errors_change_nothing) {
   struct {
     long long vs, vn, is, in;
   } bad[] = {
-      {0, SEC, 0, 0},  {0, -1, 0, 0},  {-1, 0, 0, 0},       {-1, 999, 0, 0},     {0, 0, 0, SEC},
-      {1, 0, 0, -1},   {1, 0, -1, 0},  {0, 0, -1, 0},       {0, LONG_MAX, 0, 0}, {0, LONG_MIN, 0, 0},
-      {0, 0, 0, LONG_MAX}, {LLONG_MIN, 0, 0, 0},
+      {0, SEC, 0, 0},      {0, -1, 0, 0},       {-1, 0, 0, 0},       {-1, 999, 0, 0},
+      {0, 0, 0, SEC},      {1, 0, 0, -1},       {1, 0, -1, 0},       {0, 0, -1, 0},
+      {0, LONG_MAX, 0, 0}, {0, LONG_MIN, 0, 0}, {0, 0, 0, LONG_MAX}, {LLONG_MIN, 0, 0, 0},
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     vsig_itimerspec_t v;
@@ -757,7 +789,7 @@ TEST(thread_id_timer_signals_only_that_thread) {
   advance(3 * MS);
   vsig_poll();
   CHECK_EQ(atomic_load(&handled), 0);
-  block(sig); /* sigpending shows only what we block */
+  block(sig);              /* sigpending shows only what we block */
   CHECK(!is_pending(sig)); /* pending on the target thread, not on us or the process */
   atomic_store(&t.go, 1);
   WAIT_FOR(atomic_load(&t.done));
@@ -784,8 +816,8 @@ TEST(thread_id_outside_the_process_is_einval) {
   pthread_t h;
   vsig_thread_t other;
   CHECK_EQ(vsig_thread_create(&h, &other, pid, 0, sit, &stop), 0);
-  vsig_sigevent_t sev = {.sigev_notify = VSIG_SIGEV_THREAD_ID, .sigev_signo = VSIG_SIGUSR1,
-                         .sigev_thread_id = other};
+  vsig_sigevent_t sev = {
+      .sigev_notify = VSIG_SIGEV_THREAD_ID, .sigev_signo = VSIG_SIGUSR1, .sigev_thread_id = other};
   vsig_timer_t id = 4242;
   CHECK_ERRNO(vsig_timer_create(VSIG_CLOCK_MONOTONIC, &sev, &id), EINVAL);
   CHECK_EQ(id, 4242);
@@ -834,7 +866,8 @@ TEST(thread_id_timer_reaches_a_thread_in_sigwaitinfo) {
   CHECK_EQ(w.info.si_overrun, 0);
 }
 
-/* ---- timer_delete ------------------------------------------------------------------------------- */
+/* ---- timer_delete -------------------------------------------------------------------------------
+ */
 
 TEST(delete_discards_a_pending_signal) {
   manual(0);
@@ -919,7 +952,8 @@ TEST(many_timers_each_fire_once) {
     CHECK_EQ(vsig_timer_delete(ids[i]), 0);
 }
 
-/* ---- a terminated process's timers are deleted ---------------------------------------------------- */
+/* ---- a terminated process's timers are deleted
+ * ---------------------------------------------------- */
 
 struct doomed {
   _Atomic int ready, go;

@@ -10,7 +10,7 @@
 static int itimer_real(int64_t value, int64_t interval, int64_t *old_left, int64_t *old_period) {
   struct vsig_thr *self = self_thread();
   if (!self)
-    return -ENOMEM;
+    return no_self();
   struct vsig_proc *p = self->proc;
   struct after a = {0};
   tsvc_lock();
@@ -32,7 +32,7 @@ static int itimer_real(int64_t value, int64_t interval, int64_t *old_left, int64
   int rc = 0;
   if (value == 0) {
     tsvc_disarm(t);
-    t->period = interval; /* getitimer reports the interval set last, as Linux */
+    t->period = 0; /* a disarmed itimer has no interval (Linux) */
   } else if (value > 0) {
     rc = tsvc_arm(t, sat_add(clock_now(), value), interval, &a);
   }

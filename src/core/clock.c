@@ -44,23 +44,40 @@ int64_t vsig_clock_now(void) { return clock_now(); }
 /* Called by the service with its lock held, while it fires due timers. */
 void clock_manual_set(int64_t now) { atomic_store(&manual_now, now); }
 
-void clock_sleep(struct vsig_thr *t, uint32_t token, int64_t deadline) {
-  if (deadline < 0 || !clock_is_manual()) {
-    if (deadline >= 0)
-      clock_mark_used();
-    host_event_wait(&t->ev, token, deadline, true);
+/* On the manual clock a timer of the service ends the wait when time gets to
+ * its deadline. It is armed before the thread shows as waiting, so that an
+ * advance can never pass the deadline without ending the wait first. */
+void clock_wait_begin(struct vsig_thr *t, int64_t deadline) {
+  if (deadline < 0)
+    return;
+  if (!clock_is_manual()) {
+    clock_mark_used();
     return;
   }
-  /* On the manual clock a timer of the service wakes us when time gets there. */
   struct after a = {0};
   tsvc_lock();
   t->wake.notify = TN_WAKE;
   t->wake.to.thread = t;
-  bool armed = tsvc_arm(&t->wake, deadline, 0, &a) == 0;
+  /* Out of memory: not armed; each sleep then returns at once and the caller
+   * looks at the clock again (it is polled, not missed). */
+  t->wake_armed = tsvc_arm(&t->wake, deadline, 0, &a) == 0;
   tsvc_unlock();
-  if (armed) /* else out of memory: return at once, the caller looks again */
-    host_event_wait(&t->ev, token, -1, true);
+}
+
+void clock_wait_end(struct vsig_thr *t) {
+  if (!t->wake_armed)
+    return;
   tsvc_lock();
   tsvc_disarm(&t->wake);
   tsvc_unlock();
+  t->wake_armed = false;
+}
+
+void clock_sleep(struct vsig_thr *t, uint32_t token, int64_t deadline) {
+  if (deadline < 0 || !clock_is_manual()) {
+    host_event_wait(&t->ev, token, deadline, true);
+    return;
+  }
+  if (t->wake_armed)
+    host_event_wait(&t->ev, token, -1, true);
 }

@@ -71,16 +71,24 @@ static void child(void) {
     vsig__tls_self = NULL;
     return;
   }
-  uint64_t mask = atomic_load(&self->mask);
-  vsig_thread_t id = self->node.key;
+  /* The forking thread goes on where it was: inside a handler, a callback or
+   * an embedder's blocking call, with its priority. Nothing pending. */
+  struct vsig_thr keep = *self;
   memset(self, 0, sizeof *self);
-  self->node.key = id;
+  self->node.key = keep.node.key;
   self->wake.heap_idx = HEAP_NONE;
-  atomic_init(&self->mask, mask);
+  atomic_init(&self->mask, atomic_load(&keep.mask));
   self->proc = np;
   self->host = pthread_self();
   self->host_known = true;
-  set_state(self, T_READY);
+  self->priority = keep.priority;
+  self->in_handler = keep.in_handler;
+  self->in_callback = keep.in_callback;
+  self->in_block = keep.in_block;
+  self->wake_fn = keep.wake_fn;
+  self->wake_arg = keep.wake_arg;
+  self->state = keep.in_block ? keep.state : T_READY;
+  self->state_since = ++np->clock;
   np->threads = self;
   np->nthreads = 1;
   if (reg_add_thread(self) < 0) {

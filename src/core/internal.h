@@ -39,6 +39,17 @@ enum dfl sig_default(int sig);
 /* Whether the default action discards the signal. Stop and continue are job
  * control, not implemented yet: they are discarded too (README). */
 static inline bool dfl_discards(int sig) { return sig_default(sig) >= DFL_IGN; }
+/* Signals whose default action ignores them when nothing is stopped: setting
+ * SIG_DFL discards their pending instances (Linux's sig_kernel_ignore). */
+static inline bool dfl_ignores(int sig) {
+  enum dfl d = sig_default(sig);
+  return d == DFL_IGN || d == DFL_CONT;
+}
+/* Linux takes these first when several signals are deliverable: they are the
+ * ones a faulting instruction raises. */
+#define SYNCHRONOUS_SIGNALS                                                                        \
+  (SIGBIT(VSIG_SIGILL) | SIGBIT(VSIG_SIGTRAP) | SIGBIT(VSIG_SIGBUS) | SIGBIT(VSIG_SIGFPE) |        \
+   SIGBIT(VSIG_SIGSEGV) | SIGBIT(VSIG_SIGSYS))
 
 /* ---- pending instances ---------------------------------------------------- */
 
@@ -132,6 +143,13 @@ struct ptimers {
 
 struct vsig_proc {
   struct hnode node; /* key: pid */
+  /* Registry lock: every process in creation order, so that kill(-1) walks
+   * them once. A pinned process stays in this list (and in memory) after
+   * vsig_proc_destroy until the last pin goes, so a walk can drop the lock
+   * (to run a terminate callback) and resume where it was. */
+  struct vsig_proc *all_prev, *all_next;
+  uint32_t pins;
+  bool destroyed;
   host_lock_t lock;
   vsig_pid_t pid;
   vsig_uid_t uid;
@@ -185,16 +203,30 @@ struct vsig_thr {
   int priority;
   enum thr_state state;
   uint64_t state_since; /* proc->clock when state was entered */
+  /* What ended the current vsig wait, set under the process lock by the first
+   * event that ends it, so that later events (a later expiry of the same
+   * manual-clock advance) find the thread no longer waiting. */
+  uint8_t wait_end;
+  enum thr_state wait_state; /* the state and seniority of the wait it ended, */
+  uint64_t wait_since;       /* restored if the signal is gone when it wakes */
   uint64_t waitset;
   _Atomic int wait_sig; /* a sigwait hand-off; wait_info is valid when set */
   vsig_siginfo_t wait_info;
 
   host_event_t ev;
   struct vsig_timer wake; /* timed waits on the manual clock */
-  vsig_wake_fn wake_fn;   /* embedder interruptible call */
+  bool wake_armed;
+  vsig_wake_fn wake_fn; /* embedder interruptible call */
   void *wake_arg;
   bool in_block;
-  int in_handler; /* handlers running on this thread (nested) */
+  int in_handler;  /* handlers running on this thread (nested) */
+  int in_callback; /* terminate callbacks running on this thread */
+};
+
+enum wait_end {
+  WE_NONE,
+  WE_INTR,    /* a signal with a handler became deliverable */
+  WE_TIMEOUT, /* the manual clock reached the wait's deadline */
 };
 
 /* ---- global state ------------------------------------------------------------ */
@@ -202,13 +234,19 @@ struct vsig_thr {
 void vsig__init(void);
 struct vsig_thr *vsig__self_slow(void);
 extern _Thread_local struct vsig_thr *vsig__tls_self;
+/* Non-zero on vsig's own threads (the timer service) and on a thread that is
+ * detaching: calls from there act as from outside any process, and never make
+ * the thread a vsig thread. */
+extern _Thread_local int vsig__tls_outside;
 
 /* The calling thread, attaching it to the default process on first use. NULL
- * only when memory runs out. */
+ * when memory runs out or the caller is outside any process (no_self()). */
 static inline struct vsig_thr *self_thread(void) {
   struct vsig_thr *t = vsig__tls_self;
   return t ? t : vsig__self_slow();
 }
+/* The error for a call that needs a calling vsig thread and has none. */
+static inline int no_self(void) { return vsig__tls_outside ? -EPERM : -ENOMEM; }
 
 /* Registry (registry.c). */
 void reg_lock(void);
@@ -221,6 +259,13 @@ int reg_add_thread(struct vsig_thr *t);
 void reg_del_thread(struct vsig_thr *t);
 /* Visit every process, registry lock held. */
 void reg_each_proc(void (*fn)(struct vsig_proc *, void *), void *arg);
+/* The oldest process, and the one created after p (registry lock held). A
+ * pinned process keeps its place until unpinned, even once destroyed. */
+struct vsig_proc *reg_first_proc(void);
+struct vsig_proc *reg_next_proc(struct vsig_proc *p);
+void reg_pin(struct vsig_proc *p);
+/* Drop a pin; true if p was destroyed meanwhile and the caller must free it. */
+bool reg_unpin(struct vsig_proc *p);
 void reg_each_thread(void (*fn)(struct vsig_thr *, void *), void *arg);
 void reg_reset(void);
 uint64_t reg_next_thread_id(void);
@@ -247,6 +292,8 @@ void proc_free(struct vsig_proc *p);
 struct vsig_proc *proc_default(void);          /* created on first use */
 struct vsig_proc *proc_lookup(vsig_pid_t pid); /* registry lock held */
 void proc_reset_default(struct vsig_proc *p);
+/* Run the terminate callback (or take the host process down) for pid. */
+void proc_notify_dead(vsig_pid_t pid, int sig, bool is_default);
 
 /* What a send left for the caller to do once it has dropped the locks. */
 struct after {
@@ -277,10 +324,30 @@ bool mask_set_self(struct vsig_thr *t, uint64_t mask);
  * handlers run, or -ECANCELED if the process is dead. *restart is cleared
  * unless every handler had SA_RESTART. */
 int deliver_self(struct vsig_thr *t, bool *restart);
-/* Run one handler with the handler mask; true if restoring the mask made a
- * signal deliverable. */
-bool run_handler(struct vsig_thr *t, int sig, vsig_siginfo_t *info, uintptr_t handler,
-                 uint64_t amask, int flags);
+/* As deliver_self, but the first handler returns to the mask restore instead
+ * of the current one (sigsuspend's temporary mask ends when its handler
+ * starts, as the kernel's saved mask does). */
+int deliver_self_restoring(struct vsig_thr *t, uint64_t restore, bool *restart);
+/* One signal on its way to a handler. */
+struct frame {
+  int sig;
+  int flags;
+  uintptr_t handler;
+  uint64_t amask;
+  vsig_siginfo_t info;
+};
+/* Run a handler as the kernel runs a signal frame: the mask becomes the
+ * current mask | sa_mask | the signal, signals deliverable under that mask are
+ * delivered first (their frames would sit on top), and on return the mask is
+ * restore. Returns 1 if restoring the mask made a signal deliverable, else 0,
+ * or -ECANCELED if a nested signal ended the process. */
+int run_frame(struct vsig_thr *t, struct frame *f, uint64_t restore);
+/* End t's vsig wait because of ev (process lock held); false if it was not
+ * waiting or its wait had already ended. */
+bool end_wait(struct vsig_thr *t, enum wait_end ev);
+/* Go back to (or on with) waiting in state s. A wait interrupted by a signal
+ * that was withdrawn before the thread woke did not end: it keeps its place. */
+void resume_wait(struct vsig_thr *t, enum thr_state s);
 /* Signals t may take now, given mask (process lock held). */
 uint64_t thread_takeable(struct vsig_thr *t, uint64_t mask);
 /* Take the instance of sig that t may take (oldest first); process lock held. */
@@ -293,8 +360,10 @@ int send_to_pid(vsig_pid_t pid, int sig, const vsig_siginfo_t *info, bool queued
                 struct vsig_thr *self);
 int send_to_thread(vsig_thread_t id, int sig, int code, const vsig_sigval_t *value);
 
-/* Waiting (wait.c). */
-int wait_for_handler(struct vsig_thr *t, int64_t deadline_ns);
+/* Waiting (wait.c). Sleep until a handler has run (1), the deadline passes
+ * (0) or the process is terminated (-ECANCELED); the first handler returns to
+ * the mask restore. */
+int wait_for_handler(struct vsig_thr *t, int64_t deadline_ns, uint64_t restore);
 bool timespec_ok(const struct timespec *ts);
 int64_t deadline_after(const struct timespec *ts); /* -1: too far, forever */
 
@@ -302,7 +371,11 @@ int64_t deadline_after(const struct timespec *ts); /* -1: too far, forever */
 int64_t clock_now(void);
 bool clock_is_manual(void);
 void clock_mark_used(void);
-/* Sleep on t->ev until signalled or deadline (-1: forever) on vsig's clock. */
+/* A timed wait: begin before the thread first shows as waiting, end after it
+ * last does; in between, sleep on t->ev until signalled or the deadline (-1:
+ * forever) on vsig's clock. */
+void clock_wait_begin(struct vsig_thr *t, int64_t deadline);
+void clock_wait_end(struct vsig_thr *t);
 void clock_sleep(struct vsig_thr *t, uint32_t token, int64_t deadline);
 static inline int64_t sat_add(int64_t a, int64_t b) {
   return a > INT64_MAX - b ? INT64_MAX : a + b;

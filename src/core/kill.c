@@ -3,41 +3,40 @@
 
 #include <limits.h>
 
-struct pick {
-  vsig_pid_t after, skip;
-  struct vsig_proc *best;
-};
-
-static void pick_next(struct vsig_proc *p, void *arg) {
-  struct pick *pk = arg;
-  if (p->pid > pk->after && p->pid != pk->skip && (!pk->best || p->pid < pk->best->pid))
-    pk->best = p;
-}
-
-/* kill(-1): every process but the caller's, one at a time in pid order, so
- * that no lock is held while a termination callback runs. */
+/* kill(-1): every process but the caller's, in one walk of the process list
+ * (linear in the number of processes). When a signal ends a process, the walk
+ * pins its place, drops the registry lock for the terminate callback (which
+ * may create and destroy processes, the next one included) and resumes. */
 static int kill_all(int sig, struct vsig_thr *self, const vsig_siginfo_t *info) {
-  struct pick pk = {INT_MIN, self->proc->pid, NULL};
+  struct vsig_proc *skip = self ? self->proc : NULL;
   int found = 0;
-  for (;;) {
-    reg_lock();
-    pk.best = NULL;
-    reg_each_proc(pick_next, &pk);
-    struct vsig_proc *p = pk.best;
-    if (!p) {
-      reg_unlock();
-      break;
+  reg_lock();
+  for (struct vsig_proc *p = reg_first_proc(); p;) {
+    if (p == skip) {
+      p = reg_next_proc(p);
+      continue;
     }
-    pk.after = p->pid;
     found++;
     struct after a = {0};
-    host_lock(&p->lock);
-    reg_unlock();
-    if (sig)
+    if (sig) {
+      host_lock(&p->lock);
       proc_send(p, sig, info, false, self, &a);
-    host_unlock(&p->lock);
-    after_run(self, &a);
+      host_unlock(&p->lock);
+    }
+    if (!a.dead_sig) {
+      p = reg_next_proc(p);
+      continue;
+    }
+    reg_pin(p);
+    reg_unlock();
+    after_run(NULL, &a);
+    reg_lock();
+    struct vsig_proc *next = reg_next_proc(p);
+    if (reg_unpin(p))
+      proc_free(p);
+    p = next;
   }
+  reg_unlock();
   return found ? 0 : -ESRCH;
 }
 
@@ -45,16 +44,19 @@ static int do_kill(vsig_pid_t pid, int sig) {
   if (sig != 0 && !sig_valid(sig))
     return -EINVAL;
   struct vsig_thr *self = self_thread();
-  if (!self)
+  if (!self && !vsig__tls_outside)
     return -ENOMEM;
   vsig_siginfo_t info;
   info_init(&info, sig, VSIG_SI_USER, self);
   if (pid == -1)
     return kill_all(sig, self, &info);
-  /* Process groups are not modelled yet: each process is its own group. */
-  if (pid == 0)
+  /* Process groups are not modelled yet: each process is its own group. From
+   * outside any process there is no group of the caller's. */
+  if (pid == 0) {
+    if (!self)
+      return -ESRCH;
     pid = self->proc->pid;
-  else if (pid < 0)
+  } else if (pid < 0)
     pid = pid == INT_MIN ? 0 : -pid;
   return send_to_pid(pid, sig, &info, false, self);
 }

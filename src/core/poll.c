@@ -15,7 +15,7 @@ int vsig_block_begin(int interruptible, vsig_wake_fn wake, void *arg) {
     return EINVAL;
   struct vsig_thr *t = self_thread();
   if (!t)
-    return ENOMEM;
+    return -no_self();
   if (t->in_block)
     return EBUSY;
   struct vsig_proc *p = t->proc;

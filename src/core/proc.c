@@ -8,8 +8,11 @@ static struct vsig_proc *default_proc;
 static vsig_proc_attr_t default_attr;
 static bool default_attr_set;
 
-static _Atomic(vsig_terminate_fn) term_fn;
-static _Atomic(void *) term_arg;
+/* The callback and its argument change together: a termination racing with
+ * vsig_set_terminate_callback sees the old pair or the new one. */
+static host_lock_t term_lock = PTHREAD_MUTEX_INITIALIZER;
+static vsig_terminate_fn term_fn;
+static void *term_arg;
 
 int vsig_proc_attr_init(vsig_proc_attr_t *attr) {
   if (!attr)
@@ -133,7 +136,9 @@ int vsig_proc_destroy(vsig_pid_t pid) {
       reg_del_proc(p);
       if (p == default_proc)
         default_proc = NULL;
-      proc_free(p);
+      if (!p->pins)
+        proc_free(p);
+      /* else a kill(-1) walk holds it; the last unpin frees it */
     }
   }
   reg_unlock();
@@ -157,24 +162,42 @@ int vsig_proc_status(vsig_pid_t pid, int *term_sig) {
 
 vsig_pid_t vsig_getpid(void) {
   struct vsig_thr *t = self_thread();
-  return t ? t->proc->pid : host_getpid();
+  if (t)
+    return t->proc->pid;
+  return vsig__tls_outside ? 0 : host_getpid(); /* 0: in no process */
 }
 
 void vsig_set_terminate_callback(vsig_terminate_fn fn, void *arg) {
-  atomic_store(&term_arg, arg);
-  atomic_store(&term_fn, fn);
+  host_lock(&term_lock);
+  term_fn = fn;
+  term_arg = arg;
+  host_unlock(&term_lock);
 }
 
-/* Runs with no lock held: the callback may call vsig. */
-void after_run(struct vsig_thr *self, struct after *a) {
-  if (a->dead_sig) {
-    timers_proc_dead(a->dead_pid);
-    vsig_terminate_fn fn = atomic_load(&term_fn);
-    if (fn)
-      fn(a->dead_pid, a->dead_sig, atomic_load(&term_arg));
-    else if (a->dead_default)
-      host_die_by_signal(a->dead_sig);
+/* No lock held: the callback may call vsig. While it runs, the calling thread
+ * cannot detach (the frames below still use it). */
+void proc_notify_dead(vsig_pid_t pid, int sig, bool is_default) {
+  timers_proc_dead(pid);
+  host_lock(&term_lock);
+  vsig_terminate_fn fn = term_fn;
+  void *arg = term_arg;
+  host_unlock(&term_lock);
+  if (!fn) {
+    if (is_default)
+      host_die_by_signal(sig);
+    return;
   }
+  struct vsig_thr *cur = vsig__tls_self;
+  if (cur)
+    cur->in_callback++;
+  fn(pid, sig, arg);
+  if (cur)
+    cur->in_callback--;
+}
+
+void after_run(struct vsig_thr *self, struct after *a) {
+  if (a->dead_sig)
+    proc_notify_dead(a->dead_pid, a->dead_sig, a->dead_default);
   if (a->deliver_self && self)
     deliver_self(self, NULL);
 }

@@ -12,7 +12,7 @@ static int raise_interval(int sig, int64_t first, int64_t period, uint64_t *old_
     return EINVAL;
   struct vsig_thr *self = self_thread();
   if (!self)
-    return ENOMEM;
+    return -no_self();
   struct vsig_proc *p = self->proc;
   struct after a = {0};
   tsvc_lock();

@@ -10,7 +10,7 @@ static int do_raise(int sig) {
     return sig == 0 ? 0 : -EINVAL;
   struct vsig_thr *t = self_thread();
   if (!t)
-    return -ENOMEM;
+    return no_self();
   struct vsig_proc *p = t->proc;
   if (!(atomic_load_explicit(&t->mask, memory_order_relaxed) & SIGBIT(sig)) &&
       !atomic_load_explicit(&t->attention, memory_order_acquire)) {
@@ -20,9 +20,10 @@ static int do_raise(int sig) {
     if (h == (uintptr_t)VSIG_SIG_IGN || (h == (uintptr_t)VSIG_SIG_DFL && dfl_discards(sig)))
       return 0;
     if (h != (uintptr_t)VSIG_SIG_DFL && !(act.sa_flags & VSIG_SA_RESETHAND)) {
-      vsig_siginfo_t info;
-      info_init(&info, sig, VSIG_SI_TKILL, t);
-      if (run_handler(t, sig, &info, h, act.sa_mask.bits, act.sa_flags))
+      struct frame f = {.sig = sig, .flags = act.sa_flags, .handler = h, .amask = act.sa_mask.bits};
+      info_init(&f.info, sig, VSIG_SI_TKILL, t);
+      uint64_t old = atomic_load_explicit(&t->mask, memory_order_relaxed);
+      if (run_frame(t, &f, old) > 0 || atomic_load_explicit(&t->attention, memory_order_relaxed))
         deliver_self(t, NULL);
       return 0;
     }

@@ -89,11 +89,66 @@ struct vsig_thr *reg_find_thread(vsig_thread_t id) {
   return n ? (struct vsig_thr *)((char *)n - offsetof(struct vsig_thr, node)) : NULL;
 }
 
+/* Every process in creation order (see struct vsig_proc). */
+static struct vsig_proc *all_head, *all_tail;
+
+static void all_unlink(struct vsig_proc *p) {
+  if (p->all_prev)
+    p->all_prev->all_next = p->all_next;
+  else
+    all_head = p->all_next;
+  if (p->all_next)
+    p->all_next->all_prev = p->all_prev;
+  else
+    all_tail = p->all_prev;
+  p->all_prev = p->all_next = NULL;
+}
+
 int reg_add_proc(struct vsig_proc *p) {
   p->node.key = (uint64_t)(uint32_t)p->pid;
-  return hadd(&procs, &p->node);
+  int rc = hadd(&procs, &p->node);
+  if (rc == 0) {
+    p->all_prev = all_tail;
+    p->all_next = NULL;
+    if (all_tail)
+      all_tail->all_next = p;
+    else
+      all_head = p;
+    all_tail = p;
+  }
+  return rc;
 }
-void reg_del_proc(struct vsig_proc *p) { hdel(&procs, &p->node); }
+
+void reg_del_proc(struct vsig_proc *p) {
+  hdel(&procs, &p->node);
+  if (p->pins)
+    p->destroyed = true; /* stays in the list, out of lookups, until unpinned */
+  else
+    all_unlink(p);
+}
+
+struct vsig_proc *reg_first_proc(void) {
+  struct vsig_proc *p = all_head;
+  while (p && p->destroyed)
+    p = p->all_next;
+  return p;
+}
+
+struct vsig_proc *reg_next_proc(struct vsig_proc *p) {
+  do
+    p = p->all_next;
+  while (p && p->destroyed);
+  return p;
+}
+
+void reg_pin(struct vsig_proc *p) { p->pins++; }
+
+bool reg_unpin(struct vsig_proc *p) {
+  if (--p->pins || !p->destroyed)
+    return false;
+  all_unlink(p);
+  return true;
+}
 
 int reg_add_thread(struct vsig_thr *t) { return hadd(&threads, &t->node); }
 void reg_del_thread(struct vsig_thr *t) { hdel(&threads, &t->node); }
@@ -130,6 +185,7 @@ void reg_reset(void) {
   free(threads.b);
   procs = (struct htab){0};
   threads = (struct htab){0};
+  all_head = all_tail = NULL;
   host_lock_init(&reg_mutex);
 }
 

@@ -23,22 +23,23 @@ static int do_sigaction(int sig, const vsig_sigaction_t *act, vsig_sigaction_t *
   if (act) {
     if (sig == VSIG_SIGKILL || sig == VSIG_SIGSTOP)
       return -EINVAL;
-    if ((unsigned)act->sa_flags & ~(unsigned)KNOWN_FLAGS)
-      return -EINVAL;
   }
   struct vsig_thr *t = self_thread();
   if (!t)
-    return -ENOMEM;
+    return no_self();
   struct vsig_proc *p = t->proc;
   vsig_sigaction_t old, new;
-  if (act)
+  if (act) {
     new = *act; /* act and oact may be the same object */
+    /* Bits vsig does not know, SA_INTERRUPT among them (the absence of
+     * SA_RESTART), are accepted and dropped, as the kernel does. */
+    new.sa_flags = (int)((unsigned)new.sa_flags &(unsigned)KNOWN_FLAGS);
+  }
   host_lock(&p->lock);
   action_read(p, sig, &old);
   if (act) {
     action_write(p, sig, &new);
-    if (new.sa_handler == VSIG_SIG_IGN ||
-        (new.sa_handler == VSIG_SIG_DFL &&sig_default(sig) == DFL_IGN))
+    if (new.sa_handler == VSIG_SIG_IGN || (new.sa_handler == VSIG_SIG_DFL &&dfl_ignores(sig)))
       discard_everywhere(p, sig);
   }
   host_unlock(&p->lock);

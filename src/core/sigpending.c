@@ -6,7 +6,7 @@ int vsig_sigpending(vsig_sigset_t *set) {
     return set_errno(-EFAULT);
   struct vsig_thr *t = self_thread();
   if (!t)
-    return set_errno(-ENOMEM);
+    return set_errno(no_self());
   struct vsig_proc *p = t->proc;
   host_lock(&p->lock);
   uint64_t pend = atomic_load(&t->tpending.set) | atomic_load(&p->pending.set);

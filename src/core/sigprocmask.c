@@ -4,7 +4,7 @@
 static int do_sigmask(int how, const vsig_sigset_t *set, vsig_sigset_t *oset) {
   struct vsig_thr *t = self_thread();
   if (!t)
-    return -ENOMEM;
+    return no_self();
   uint64_t old = atomic_load_explicit(&t->mask, memory_order_relaxed);
   uint64_t mask = old;
   if (set) {

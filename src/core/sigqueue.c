@@ -8,8 +8,8 @@ int vsig_sigqueue(vsig_pid_t pid, int sig, const vsig_sigval_t value) {
   if (pid <= 0)
     return set_errno(-ESRCH);
   struct vsig_thr *self = self_thread();
-  if (!self)
-    return set_errno(-ENOMEM);
+  if (!self && !vsig__tls_outside)
+    return set_errno(-ENOMEM); /* from outside any process, si_pid is 0 */
   vsig_siginfo_t info;
   info_init(&info, sig, VSIG_SI_QUEUE, self);
   info.si_value = value;

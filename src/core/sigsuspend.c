@@ -6,7 +6,7 @@ int vsig_sigsuspend(const vsig_sigset_t *mask) {
     return set_errno(-EFAULT);
   struct vsig_thr *t = self_thread();
   if (!t)
-    return set_errno(-ENOMEM);
+    return set_errno(no_self());
   struct vsig_proc *p = t->proc;
   uint64_t old = atomic_load_explicit(&t->mask, memory_order_relaxed);
   struct after a = {0};
@@ -15,16 +15,18 @@ int vsig_sigsuspend(const vsig_sigset_t *mask) {
   host_unlock(&p->lock);
   a.deliver_self = 0; /* the wait below delivers */
   after_run(t, &a);
-  int rc = wait_for_handler(t, -1);
-  if (mask_set_self(t, old))
-    deliver_self(t, NULL);
+  int rc = wait_for_handler(t, -1, old);
+  /* The first handler already restored the old mask; a terminated process
+   * ends the wait without one. */
+  if (rc < 0)
+    mask_set_self(t, old);
   return set_errno(rc < 0 ? rc : -EINTR);
 }
 
 int vsig_pause(void) {
   struct vsig_thr *t = self_thread();
   if (!t)
-    return set_errno(-ENOMEM);
-  int rc = wait_for_handler(t, -1);
+    return set_errno(no_self());
+  int rc = wait_for_handler(t, -1, atomic_load_explicit(&t->mask, memory_order_relaxed));
   return set_errno(rc < 0 ? rc : -EINTR);
 }

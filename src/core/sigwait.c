@@ -16,42 +16,61 @@ static int take_waited(struct vsig_thr *t, uint64_t ws, vsig_siginfo_t *info) {
   return sig;
 }
 
-/* deadline: -1 forever, -2 do not wait. Returns the signal or -errno. */
-static int do_wait(const vsig_sigset_t *set, vsig_siginfo_t *info, int64_t deadline,
-                   bool restart_on_handler) {
-  struct vsig_thr *t = self_thread();
-  if (!t)
-    return -ENOMEM;
+/* deadline: -1 forever, -2 do not wait. Returns the signal or -errno.
+ *
+ * As in the kernel, a waited-for signal already pending is taken before a
+ * handler can interrupt; once asleep, the first event ends the wait: a
+ * hand-off (wait_sig), a handler due (WE_INTR: the handler runs and the call
+ * fails with EINTR even if a waited-for signal came after it), or the
+ * deadline. */
+static int wait_loop(struct vsig_thr *t, const vsig_sigset_t *set, vsig_siginfo_t *info,
+                     int64_t deadline, bool restart_on_handler) {
   struct vsig_proc *p = t->proc;
   uint64_t ws = set->bits & ~UNBLOCKABLE;
   vsig_siginfo_t got;
+  int rc;
+  host_lock(&p->lock);
+  t->wait_end = WE_NONE;
   for (;;) {
-    host_lock(&p->lock);
     if (atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD) {
+      set_state(t, T_READY);
       host_unlock(&p->lock);
       return -ECANCELED;
     }
-    int sig = take_waited(t, ws, &got);
+    uint64_t mask = atomic_load_explicit(&t->mask, memory_order_relaxed);
+    if (t->wait_end == WE_INTR && !thread_takeable(t, mask))
+      resume_wait(t, T_SIGWAIT); /* the signal that interrupted it is gone */
+    if (t->wait_end == WE_TIMEOUT) {
+      host_unlock(&p->lock); /* the deadline came before anything else */
+      rc = -EAGAIN;
+      goto out;
+    }
+    int sig = t->wait_end == WE_INTR ? 0 : take_waited(t, ws, &got);
     if (sig) {
+      set_state(t, T_READY);
       host_unlock(&p->lock);
       goto done;
     }
-    if (thread_takeable(t, atomic_load_explicit(&t->mask, memory_order_relaxed))) {
+    if (thread_takeable(t, mask)) {
       /* A caught signal outside the set interrupts the wait. */
+      set_state(t, T_READY);
       host_unlock(&p->lock);
       int n = deliver_self(t, NULL);
       if (n < 0)
         return n;
       if (n > 0 && !restart_on_handler)
         return -EINTR;
+      host_lock(&p->lock);
       continue;
     }
-    if (deadline == -2 || (deadline >= 0 && clock_now() >= deadline)) {
+    if (deadline == -2 || (deadline >= 0 && t->wait_end == WE_NONE && clock_now() >= deadline)) {
+      set_state(t, T_READY);
       host_unlock(&p->lock);
-      return -EAGAIN;
+      rc = -EAGAIN;
+      goto out;
     }
     t->waitset = ws;
-    set_state(t, T_SIGWAIT);
+    resume_wait(t, T_SIGWAIT);
     uint32_t token = host_event_prepare(&t->ev);
     host_unlock(&p->lock);
 
@@ -60,16 +79,15 @@ static int do_wait(const vsig_sigset_t *set, vsig_siginfo_t *info, int64_t deadl
     /* A hand-off needs no lock: the sender published wait_info before wait_sig
      * and already set us ready. */
     sig = atomic_load_explicit(&t->wait_sig, memory_order_acquire);
-    if (!sig) {
-      host_lock(&p->lock);
-      sig = atomic_load_explicit(&t->wait_sig, memory_order_acquire);
-      if (!sig) {
-        t->waitset = 0;
-        set_state(t, T_READY);
-      }
-      host_unlock(&p->lock);
-    }
     if (sig) {
+      got = t->wait_info;
+      atomic_store_explicit(&t->wait_sig, 0, memory_order_relaxed);
+      goto done;
+    }
+    host_lock(&p->lock);
+    sig = atomic_load_explicit(&t->wait_sig, memory_order_acquire);
+    if (sig) {
+      host_unlock(&p->lock);
       got = t->wait_info;
       atomic_store_explicit(&t->wait_sig, 0, memory_order_relaxed);
       goto done;
@@ -78,9 +96,23 @@ static int do_wait(const vsig_sigset_t *set, vsig_siginfo_t *info, int64_t deadl
 done:
   if (info)
     *info = got;
-  if (atomic_load_explicit(&t->attention, memory_order_acquire))
+  rc = got.si_signo;
+out:
+  return rc;
+}
+
+static int do_wait(const vsig_sigset_t *set, vsig_siginfo_t *info, int64_t deadline,
+                   bool restart_on_handler) {
+  struct vsig_thr *t = self_thread();
+  if (!t)
+    return no_self();
+  clock_wait_begin(t, deadline);
+  int rc = wait_loop(t, set, info, deadline, restart_on_handler);
+  clock_wait_end(t);
+  /* Handlers that became due meanwhile run as the call returns. */
+  if (rc != -ECANCELED && atomic_load_explicit(&t->attention, memory_order_acquire))
     deliver_self(t, NULL);
-  return got.si_signo;
+  return rc;
 }
 
 int vsig_sigwait(const vsig_sigset_t *set, int *sig) {

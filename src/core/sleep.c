@@ -8,9 +8,10 @@ static int do_nanosleep(const struct timespec *req, struct timespec *rem) {
     return -EINVAL;
   struct vsig_thr *t = self_thread();
   if (!t)
-    return -ENOMEM;
+    return no_self();
   int64_t start = clock_now();
-  int rc = wait_for_handler(t, deadline_after(req));
+  int rc = wait_for_handler(t, deadline_after(req),
+                            atomic_load_explicit(&t->mask, memory_order_relaxed));
   if (rc == 0)
     return 0;
   if (rc > 0 && rem) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 _Thread_local struct vsig_thr *vsig__tls_self;
+_Thread_local int vsig__tls_outside;
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static pthread_key_t exit_key;
@@ -52,7 +53,8 @@ static int thread_new(struct vsig_proc *p, int priority, uint64_t mask, bool all
     return -ESRCH;
   }
   t->proc = p;
-  set_state(t, T_READY);
+  t->state = T_READY;
+  t->state_since = ++p->clock;
   struct vsig_thr **pp = &p->threads;
   while (*pp)
     pp = &(*pp)->next;
@@ -65,6 +67,8 @@ static int thread_new(struct vsig_proc *p, int priority, uint64_t mask, bool all
 }
 
 struct vsig_thr *vsig__self_slow(void) {
+  if (vsig__tls_outside)
+    return NULL;
   vsig__init();
   reg_lock();
   struct vsig_proc *p = proc_default();
@@ -83,6 +87,8 @@ int vsig_thread_attach(vsig_pid_t pid, int priority) {
   vsig__init();
   if (vsig__tls_self)
     return EBUSY;
+  if (vsig__tls_outside)
+    return EPERM; /* vsig's own threads never join a process */
   reg_lock();
   struct vsig_proc *p = proc_lookup(pid);
   struct vsig_thr *t = NULL;
@@ -132,18 +138,22 @@ static void thread_remove(struct vsig_thr *t) {
   free(t);
 }
 
+/* While it leaves, the thread is outside any process: a terminate callback
+ * that its leaving causes must not attach it again. */
 void thread_detach_self(struct vsig_thr *t) {
   vsig__tls_self = NULL;
   pthread_setspecific(exit_key, NULL);
+  vsig__tls_outside++;
   thread_remove(t);
+  vsig__tls_outside--;
 }
 
 int vsig_thread_detach(void) {
   struct vsig_thr *t = vsig__tls_self;
   if (!t)
     return EINVAL;
-  if (t->in_block || t->in_handler)
-    return EBUSY; /* the call or handler we are in still uses the thread */
+  if (t->in_block || t->in_handler || t->in_callback)
+    return EBUSY; /* the call, handler or callback we are in still uses the thread */
   thread_detach_self(t);
   return 0;
 }
@@ -237,7 +247,7 @@ int vsig_pthread_create(pthread_t *host, const pthread_attr_t *attr, void *(*sta
     return EINVAL;
   struct vsig_thr *self = self_thread();
   if (!self)
-    return EAGAIN;
+    return vsig__tls_outside ? EPERM : EAGAIN;
   return create(host, NULL, self->proc->pid, 0, true, attr, start, arg);
 }
 

@@ -23,7 +23,7 @@ static int do_create(int clockid, const vsig_sigevent_t *sev, vsig_timer_t *time
   }
   struct vsig_thr *self = self_thread();
   if (!self)
-    return -ENOMEM;
+    return no_self();
   struct vsig_proc *p = self->proc;
   int err = 0;
   reg_lock(); /* keeps a target thread from leaving under us */
@@ -92,7 +92,7 @@ static int do_settime(vsig_timer_t id, int flags, const vsig_itimerspec_t *value
     return -EINVAL;
   struct vsig_thr *self = self_thread();
   if (!self)
-    return -ENOMEM;
+    return no_self();
   struct vsig_proc *p = self->proc;
   struct after a = {0};
   int rc = 0;
@@ -102,13 +102,14 @@ static int do_settime(vsig_timer_t id, int flags, const vsig_itimerspec_t *value
     tsvc_unlock();
     return -EINVAL;
   }
-  if (ovalue)
-    spec_of(t, ovalue);
+  /* value is read before ovalue is written: they may be the same object. */
   int64_t v = ns_of(value->it_value.tv_sec, value->it_value.tv_nsec);
   int64_t period = ns_of(value->it_interval.tv_sec, value->it_interval.tv_nsec);
+  if (ovalue)
+    spec_of(t, ovalue);
   if (v == 0) {
-    tsvc_disarm(t);     /* a signal already pending stays pending */
-    t->period = period; /* timer_gettime reports the reload value set last */
+    tsvc_disarm(t); /* a signal already pending stays pending */
+    t->period = 0;  /* a disarmed timer has no interval (Linux) */
   } else {
     int64_t deadline;
     if (!(flags & VSIG_TIMER_ABSTIME)) {
@@ -139,7 +140,7 @@ int vsig_timer_gettime(vsig_timer_t id, vsig_itimerspec_t *value) {
     return set_errno(-EFAULT);
   struct vsig_thr *self = self_thread();
   if (!self)
-    return set_errno(-ENOMEM);
+    return set_errno(no_self());
   tsvc_lock();
   struct vsig_timer *t = lookup(self->proc, id);
   if (t)
@@ -151,7 +152,7 @@ int vsig_timer_gettime(vsig_timer_t id, vsig_itimerspec_t *value) {
 int vsig_timer_getoverrun(vsig_timer_t id) {
   struct vsig_thr *self = self_thread();
   if (!self)
-    return set_errno(-ENOMEM);
+    return set_errno(no_self());
   struct vsig_proc *p = self->proc;
   host_lock(&p->lock);
   struct vsig_timer *t = ptimer_get(p, id);
@@ -163,7 +164,7 @@ int vsig_timer_getoverrun(vsig_timer_t id) {
 int vsig_timer_delete(vsig_timer_t id) {
   struct vsig_thr *self = self_thread();
   if (!self)
-    return set_errno(-ENOMEM);
+    return set_errno(no_self());
   struct vsig_proc *p = self->proc;
   tsvc_lock();
   host_lock(&p->lock);

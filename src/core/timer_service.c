@@ -102,7 +102,13 @@ static void heap_push(struct vsig_timer *t) {
  * which expiries are due: later periods up to it are overruns. */
 static void fire(struct vsig_timer *t, int64_t horizon, struct after *a) {
   if (t->notify == TN_WAKE) {
-    host_event_signal(&t->to.thread->ev);
+    /* The wait ends now, in deadline order with the other expiries of this
+     * advance: a later one must find the thread no longer waiting. */
+    struct vsig_thr *th = t->to.thread;
+    host_lock(&th->proc->lock);
+    end_wait(th, WE_TIMEOUT);
+    host_unlock(&th->proc->lock);
+    host_event_signal(&th->ev);
     return;
   }
   struct vsig_proc *p = timer_proc(t);
@@ -172,13 +178,8 @@ int tsvc_arm(struct vsig_timer *t, int64_t deadline, int64_t period, struct afte
   clock_mark_used();
   heap_push(t);
   if (!S.thread_started) {
-    pthread_t th;
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    if (pthread_create(&th, &attr, service_thread, NULL) == 0)
+    if (host_thread_spawn(service_thread, NULL, "vsig-timer") == 0)
       S.thread_started = true;
-    pthread_attr_destroy(&attr);
   } else if (deadline < S.sleep_until) {
     host_event_signal(&S.ev); /* it must wake earlier than it planned */
   }
@@ -193,8 +194,11 @@ enum { SERVICE_SLACK_NS = 1000 };
  * the signal still has to wake its receiver after that. */
 enum { SERVICE_EARLY_NS = 50000 };
 
+/* The service thread belongs to no process: a terminate callback that runs
+ * on it (a timer's signal killed a process) calls vsig as from outside. */
 static void *service_thread(void *arg) {
   (void)arg;
+  vsig__tls_outside = 1;
   host_thread_timer_slack(SERVICE_SLACK_NS);
   tsvc_lock();
   for (;;) {
@@ -225,16 +229,20 @@ static void *service_thread(void *arg) {
   return NULL;
 }
 
-static void run_due_manual(int64_t horizon, bool unlock_between) {
+/* Fire, in deadline order, every timer due by horizon, with the clock reading
+ * each one's deadline. The caller's own handlers run as their signals come,
+ * before the next expiry, so they too see the events in order. */
+static void run_due_manual(int64_t horizon, struct vsig_thr *self) {
   while (S.n && S.heap[0]->deadline <= horizon) {
     struct vsig_timer *t = S.heap[0];
     heap_remove(t);
     clock_manual_set(t->deadline);
     struct after a = {0};
     fire(t, horizon, &a);
-    if (unlock_between && a.dead_sig) {
+    if (a.dead_sig || (self && atomic_load(&self->attention))) {
+      a.deliver_self = self != NULL;
       tsvc_unlock();
-      after_run(NULL, &a);
+      after_run(self, &a);
       tsvc_lock();
     }
   }
@@ -243,9 +251,10 @@ static void run_due_manual(int64_t horizon, bool unlock_between) {
 int vsig_clock_advance(int64_t ns) {
   if (ns < 0 || !clock_is_manual())
     return EINVAL;
+  struct vsig_thr *self = vsig__tls_self;
   tsvc_lock();
   int64_t target = sat_add(clock_now(), ns);
-  run_due_manual(target, true);
+  run_due_manual(target, self);
   /* A callback run meanwhile may have advanced it further: never go back. */
   if (clock_now() < target)
     clock_manual_set(target);

@@ -1,39 +1,55 @@
 /* The interruptible wait under pause, sigsuspend and the sleeps. */
 #include "internal.h"
 
-/* Sleep until a handler has run (1), the deadline passes (0), or the process
- * is terminated (-ECANCELED). Signals that are discarded on delivery do not
- * end the wait. */
-int wait_for_handler(struct vsig_thr *t, int64_t deadline_ns) {
+/*
+ * A wait ends at the first of: a handler due (WE_INTR, set by the sender that
+ * made it due), the deadline (WE_TIMEOUT on the manual clock, or the clock
+ * read here), or the process's end. A wake-up that finds none of them (a
+ * claim was withdrawn meanwhile) goes back to sleep in the same state, so the
+ * thread keeps its seniority. Signals discarded on delivery do not end it.
+ */
+static int wait_loop(struct vsig_thr *t, int64_t deadline_ns, uint64_t restore) {
   struct vsig_proc *p = t->proc;
+  host_lock(&p->lock);
+  t->wait_end = WE_NONE;
   for (;;) {
-    if (atomic_load_explicit(&t->attention, memory_order_acquire)) {
-      int n = deliver_self(t, NULL);
-      if (n)
-        return n < 0 ? n : 1;
-    }
-    host_lock(&p->lock);
     if (atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD) {
+      set_state(t, T_READY);
       host_unlock(&p->lock);
       return -ECANCELED;
     }
-    if (thread_takeable(t, atomic_load_explicit(&t->mask, memory_order_relaxed))) {
-      atomic_store_explicit(&t->attention, 1, memory_order_relaxed);
+    bool timed_out = t->wait_end == WE_TIMEOUT ||
+                     (deadline_ns >= 0 && t->wait_end == WE_NONE && clock_now() >= deadline_ns);
+    if (timed_out) {
+      set_state(t, T_READY);
       host_unlock(&p->lock);
-      continue;
-    }
-    if (deadline_ns >= 0 && clock_now() >= deadline_ns) {
-      host_unlock(&p->lock);
+      /* Signals that came after the deadline are handled on the way out. */
+      if (atomic_load_explicit(&t->attention, memory_order_acquire))
+        deliver_self(t, NULL);
       return 0;
     }
-    set_state(t, T_INTR);
+    if (thread_takeable(t, atomic_load_explicit(&t->mask, memory_order_relaxed))) {
+      set_state(t, T_READY);
+      host_unlock(&p->lock);
+      int n = deliver_self_restoring(t, restore, NULL);
+      if (n)
+        return n < 0 ? n : 1;
+      host_lock(&p->lock);
+      continue;
+    }
+    resume_wait(t, T_INTR);
     uint32_t token = host_event_prepare(&t->ev);
     host_unlock(&p->lock);
     clock_sleep(t, token, deadline_ns);
     host_lock(&p->lock);
-    set_state(t, T_READY);
-    host_unlock(&p->lock);
   }
+}
+
+int wait_for_handler(struct vsig_thr *t, int64_t deadline_ns, uint64_t restore) {
+  clock_wait_begin(t, deadline_ns);
+  int rc = wait_loop(t, deadline_ns, restore);
+  clock_wait_end(t);
+  return rc;
 }
 
 /* now + ts, saturating; ts already validated. */

@@ -42,6 +42,12 @@ void host_event_spin(host_event_t *ev, uint32_t token, int64_t deadline_ns);
  * deadline (the timer service wants precise wake-ups). */
 void host_thread_timer_slack(int64_t slack_ns);
 
+/* Start a detached thread for vsig's own work. It has every host signal
+ * blocked, so the kernel never picks it for a process-directed signal and
+ * nothing interrupts it, and it carries name (up to 15 characters), so that
+ * debuggers and top show it. */
+int host_thread_spawn(void *(*fn)(void *), void *arg, const char *name);
+
 /* Monotonic nanoseconds. */
 int64_t host_now_ns(void);
 

@@ -4,8 +4,8 @@
 #include <errno.h>
 #include <linux/futex.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -72,7 +72,33 @@ void host_event_signal(host_event_t *ev) {
     syscall(SYS_futex, &ev->seq, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, NULL, NULL, 0);
 }
 
-void host_thread_timer_slack(int64_t slack_ns) { prctl(PR_SET_TIMERSLACK, (unsigned long)slack_ns); }
+void host_thread_timer_slack(int64_t slack_ns) {
+  prctl(PR_SET_TIMERSLACK, (unsigned long)slack_ns);
+}
+
+/* Masks go through the system call: a compatibility library may interpose the
+ * libc names, and vsig's own threads must get the host's mask. */
+static void host_sigmask_all(uint64_t *old) {
+  uint64_t all = ~UINT64_C(0);
+  syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, old, sizeof all);
+}
+
+int host_thread_spawn(void *(*fn)(void *), void *arg, const char *name) {
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  uint64_t old;
+  /* Blocked before the thread exists, so no signal can reach it in between;
+   * the new thread inherits the mask. */
+  host_sigmask_all(&old);
+  pthread_t th;
+  int rc = pthread_create(&th, &attr, fn, arg);
+  syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, sizeof old);
+  pthread_attr_destroy(&attr);
+  if (rc == 0)
+    pthread_setname_np(th, name);
+  return rc;
+}
 
 int64_t host_now_ns(void) {
   struct timespec ts;
