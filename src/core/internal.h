@@ -304,7 +304,32 @@ struct after {
 };
 void after_run(struct vsig_thr *self, struct after *a);
 
-/* Delivery (deliver.c). Process lock held unless noted. */
+/* Small shared reads. */
+#define H_DFL ((uintptr_t)VSIG_SIG_DFL)
+#define H_IGN ((uintptr_t)VSIG_SIG_IGN)
+static inline uintptr_t handler_of(struct vsig_proc *p, int sig) {
+  return atomic_load_explicit(&p->act[sig].handler, memory_order_relaxed);
+}
+static inline uint64_t load_mask(struct vsig_thr *t) { return atomic_load(&t->mask); }
+/* Signals pending for t: its own and its process's (claimed or not). */
+static inline uint64_t pending_for(struct vsig_thr *t) {
+  return atomic_load(&t->tpending.set) | atomic_load(&t->proc->pending.set);
+}
+/* Process-directed instances of sig that no thread has a claim on. */
+static inline uint32_t unclaimed(struct vsig_proc *p, int sig) {
+  return p->pending.count[sig] - p->claimed[sig];
+}
+/* Drop n of t's claims on sig. Process lock held. */
+static inline void claims_dec(struct vsig_thr *t, int sig, uint32_t n) {
+  struct vsig_proc *p = t->proc;
+  t->claims[sig] -= n;
+  p->claimed[sig] -= n;
+  if (!t->claims[sig])
+    atomic_store(&t->claimed_set, atomic_load(&t->claimed_set) & ~SIGBIT(sig));
+}
+
+/* Delivery: disposition.c, action.c, distribute.c, generate.c, thread_state.c,
+ * terminate.c, mask.c, frame.c. Process lock held unless noted. */
 void action_read(struct vsig_proc *p, int sig, vsig_sigaction_t *out); /* lock-free */
 void action_write(struct vsig_proc *p, int sig, const vsig_sigaction_t *a);
 void proc_distribute(struct vsig_proc *p, int sig, struct vsig_thr *self, struct after *a);
@@ -314,6 +339,8 @@ int thread_send(struct vsig_thr *t, int sig, const vsig_siginfo_t *info, bool qu
                 struct vsig_thr *self, struct after *a);
 void proc_terminate(struct vsig_proc *p, int sig, struct after *a);
 void thread_notify(struct vsig_thr *t);
+/* Give instance in of sig to w, waiting for it in the sigwait family. */
+void handoff(struct vsig_thr *w, int sig, struct inst *in);
 /* Enter a state; the process clock orders entries ("waited longest"). */
 void set_state(struct vsig_thr *t, enum thr_state s);
 void thread_recompute_attention(struct vsig_thr *t);

@@ -1,0 +1,139 @@
+/* Running handlers as the kernel runs signal frames. */
+#include "internal.h"
+
+static void call_handler(int sig, vsig_siginfo_t *info, uintptr_t h, int flags) {
+  if (flags & VSIG_SA_SIGINFO)
+    ((vsig_sigaction_fn)h)(sig, info, NULL);
+  else
+    ((vsig_handler_t)h)(sig);
+}
+
+/* The signal the kernel would deliver first: a synchronous one, else the lowest. */
+static int next_sig(uint64_t avail) {
+  uint64_t sync = avail & SYNCHRONOUS_SIGNALS;
+  return lowest_sig(sync ? sync : avail);
+}
+
+/* Take the next signal that has a handler to run on t, discarding ignored ones
+ * on the way. 1 with *f filled, 0 if none is deliverable, -ECANCELED if the
+ * process is (or is now) terminated. No lock held. */
+static int frame_next(struct vsig_thr *t, struct frame *f) {
+  struct vsig_proc *p = t->proc;
+  for (;;) {
+    host_lock(&p->lock);
+    if (atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD) {
+      host_unlock(&p->lock);
+      return -ECANCELED;
+    }
+    uint64_t avail = thread_takeable(t, atomic_load_explicit(&t->mask, memory_order_relaxed));
+    if (!avail) {
+      atomic_store_explicit(&t->attention, 0, memory_order_relaxed);
+      host_unlock(&p->lock);
+      return 0;
+    }
+    int sig = next_sig(avail);
+    thread_take(t, sig, &f->info);
+    /* Whether more is deliverable: a frame's nested check looks at this. */
+    atomic_store_explicit(
+        &t->attention,
+        thread_takeable(t, atomic_load_explicit(&t->mask, memory_order_relaxed)) != 0,
+        memory_order_relaxed);
+    struct action *ac = &p->act[sig];
+    uintptr_t h = atomic_load_explicit(&ac->handler, memory_order_relaxed);
+    f->sig = sig;
+    f->handler = h;
+    f->amask = atomic_load_explicit(&ac->mask, memory_order_relaxed);
+    f->flags = atomic_load_explicit(&ac->flags, memory_order_relaxed);
+    if (h == H_IGN || (h == H_DFL && dfl_discards(sig))) {
+      host_unlock(&p->lock);
+      continue;
+    }
+    if (h == H_DFL) {
+      struct after a = {0};
+      proc_terminate(p, sig, &a);
+      host_unlock(&p->lock);
+      after_run(NULL, &a);
+      return -ECANCELED;
+    }
+    if (f->flags & VSIG_SA_RESETHAND) {
+      vsig_sigaction_t dfl = {.sa_handler = VSIG_SIG_DFL,
+                              .sa_mask = {f->amask},
+                              .sa_flags = f->flags & ~VSIG_SA_SIGINFO};
+      action_write(p, sig, &dfl);
+    }
+    host_unlock(&p->lock);
+    return 1;
+  }
+}
+
+/* Is anything perhaps deliverable under mask? Clears attention first (seq_cst,
+ * as senders publish then set it), so a signal it misses leaves attention set
+ * for the next safe point. */
+static bool maybe_deliverable(struct vsig_thr *t, uint64_t mask) {
+  if (!atomic_load_explicit(&t->attention, memory_order_relaxed))
+    return false;
+  atomic_store(&t->attention, 0);
+  if ((pending_for(t) & ~mask) || atomic_load(&t->proc->state) == P_DEAD) {
+    atomic_store_explicit(&t->attention, 1, memory_order_relaxed);
+    return true;
+  }
+  return false;
+}
+
+/* Frames for every signal deliverable under the current mask, each returning
+ * to the mask it found; the first returns to restore. */
+static int deliver_frames(struct vsig_thr *t, uint64_t restore, bool first_restores,
+                          bool *restart) {
+  int ran = 0;
+  bool all_restart = true;
+  for (;;) {
+    if (ran && !maybe_deliverable(t, atomic_load_explicit(&t->mask, memory_order_relaxed)))
+      break;
+    struct frame f;
+    int rc = frame_next(t, &f);
+    if (rc < 0)
+      return rc;
+    if (rc == 0)
+      break;
+    uint64_t back =
+        (first_restores && !ran) ? restore : atomic_load_explicit(&t->mask, memory_order_relaxed);
+    rc = run_frame(t, &f, back);
+    if (rc < 0)
+      return rc;
+    ran++;
+    if (!(f.flags & VSIG_SA_RESTART))
+      all_restart = false;
+    if (rc > 0) {
+      /* Restoring the mask unblocked something: look with the lock. */
+      atomic_store_explicit(&t->attention, 1, memory_order_relaxed);
+    }
+  }
+  if (restart)
+    *restart = all_restart;
+  return ran;
+}
+
+int run_frame(struct vsig_thr *t, struct frame *f, uint64_t restore) {
+  uint64_t cur = atomic_load_explicit(&t->mask, memory_order_relaxed);
+  uint64_t hmask = cur | f->amask | ((f->flags & VSIG_SA_NODEFER) ? 0 : SIGBIT(f->sig));
+  mask_set_self(t, hmask);
+  t->in_handler++;
+  /* Signals still deliverable under the handler mask would get their frames on
+   * top of this one, so their handlers run first. */
+  if (maybe_deliverable(t, hmask)) {
+    int rc = deliver_frames(t, 0, false, NULL);
+    if (rc < 0) {
+      t->in_handler--;
+      return rc;
+    }
+  }
+  call_handler(f->sig, &f->info, f->handler, f->flags);
+  t->in_handler--;
+  return mask_set_self(t, restore) ? 1 : 0;
+}
+
+int deliver_self(struct vsig_thr *t, bool *restart) { return deliver_frames(t, 0, false, restart); }
+
+int deliver_self_restoring(struct vsig_thr *t, uint64_t restore, bool *restart) {
+  return deliver_frames(t, restore, true, restart);
+}

@@ -1,0 +1,85 @@
+/* Generation: the checks every send makes, and putting an instance where it
+ * belongs (a process or thread queue, or straight to a waiter). */
+#include "internal.h"
+
+void proc_send_inst(struct vsig_proc *p, int sig, struct inst *in, struct vsig_thr *self,
+                    struct after *a) {
+  if (sigq_put(p, &p->pending, sig, in))
+    proc_distribute(p, sig, self, a);
+}
+
+/* The checks every send makes before anything is marked pending: 1 to go on
+ * with *in ready, 0 to drop the signal, or -EAGAIN (nothing changed). */
+static int prepare(struct vsig_proc *p, struct sigq *target, int sig, const vsig_siginfo_t *info,
+                   bool queued, struct inst *in) {
+  if (atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD)
+    return 0; /* a zombie accepts and drops signals */
+  if (handler_of(p, sig) == H_IGN)
+    return 0; /* step 1 */
+  in->n = NULL;
+  if (sig_is_rt(sig)) {
+    int rc = pool_reserve(p, in, queued);
+    if (rc)
+      return rc;
+  } else if (atomic_load_explicit(&target->set, memory_order_relaxed) & SIGBIT(sig)) {
+    return 0; /* a standard signal has one pending instance */
+  }
+  in->info = *info;
+  return 1;
+}
+
+int proc_send(struct vsig_proc *p, int sig, const vsig_siginfo_t *info, bool queued,
+              struct vsig_thr *self, struct after *a) {
+  struct inst in;
+  int rc = prepare(p, &p->pending, sig, info, queued, &in);
+  if (rc > 0)
+    proc_send_inst(p, sig, &in, self, a);
+  return rc < 0 ? rc : 0;
+}
+
+void thread_send_inst(struct vsig_thr *t, int sig, struct inst *in, struct vsig_thr *self,
+                      struct after *a) {
+  struct vsig_proc *p = t->proc;
+  const uint64_t bit = SIGBIT(sig);
+  if (t->state == T_SIGWAIT && (t->waitset & bit)) {
+    if (in->n && !pool_owns(p, in->n))
+      timer_node_taken(in->n, &in->info); /* a timer's siginfo is made when taken */
+    handoff(t, sig, in);
+    return;
+  }
+  if (!sigq_put(p, &t->tpending, sig, in))
+    return;
+  if (load_mask(t) & bit)
+    return; /* blocked: stays pending on the thread */
+  uintptr_t h = handler_of(p, sig);
+  if (h == H_DFL) {
+    if (dfl_discards(sig))
+      sigq_drop_sig(p, &t->tpending, sig);
+    else
+      proc_terminate(p, sig, a);
+    return;
+  }
+  if (t == self) {
+    atomic_store(&t->attention, 1); /* seq_cst: see deliver_self */
+    a->deliver_self = 1;
+  } else {
+    thread_notify(t);
+  }
+}
+
+int thread_send(struct vsig_thr *t, int sig, const vsig_siginfo_t *info, bool queued,
+                struct vsig_thr *self, struct after *a) {
+  struct inst in;
+  int rc = prepare(t->proc, &t->tpending, sig, info, queued, &in);
+  if (rc > 0)
+    thread_send_inst(t, sig, &in, self, a);
+  return rc < 0 ? rc : 0;
+}
+
+/* Removing an instance from the process queue (a deleted timer's) may leave
+ * more claims than instances: take the surplus back from some claimants. */
+void proc_pending_shrunk(struct vsig_proc *p, int sig) {
+  for (struct vsig_thr *t = p->threads; t && p->claimed[sig] > p->pending.count[sig]; t = t->next)
+    if (t->claims[sig])
+      claims_dec(t, sig, 1);
+}

@@ -1,0 +1,39 @@
+/* Masks: the owner changes its own without a lock; claims on signals it
+ * blocks go back to the process. */
+#include "internal.h"
+
+static void unclaim_blocked(struct vsig_thr *t, uint64_t blocked, struct after *a) {
+  uint64_t b = atomic_load(&t->claimed_set) & blocked;
+  while (b) {
+    int sig = lowest_sig(b);
+    b &= ~SIGBIT(sig);
+    thread_unclaim(t, sig, a);
+  }
+}
+
+void mask_set_locked(struct vsig_thr *t, uint64_t mask, struct after *a) {
+  mask &= ~UNBLOCKABLE;
+  atomic_store(&t->mask, mask);
+  unclaim_blocked(t, mask, a);
+  thread_recompute_attention(t);
+  if (atomic_load_explicit(&t->attention, memory_order_relaxed))
+    a->deliver_self = 1;
+}
+
+bool mask_set_self(struct vsig_thr *t, uint64_t mask) {
+  mask &= ~UNBLOCKABLE;
+  uint64_t old = atomic_load_explicit(&t->mask, memory_order_relaxed);
+  if (mask == old)
+    return false;
+  atomic_store(&t->mask, mask); /* seq_cst: pairs with the sender's reload */
+  uint64_t blocked = mask & ~old;
+  if (blocked && (atomic_load(&t->claimed_set) & blocked)) {
+    struct after a = {0};
+    host_lock(&t->proc->lock);
+    unclaim_blocked(t, blocked, &a);
+    host_unlock(&t->proc->lock);
+    a.deliver_self = 0;
+    after_run(t, &a);
+  }
+  return (old & ~mask) && (pending_for(t) & ~mask);
+}

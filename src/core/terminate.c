@@ -1,0 +1,27 @@
+/* A default action that ends a virtual process. */
+#include "internal.h"
+
+#include <string.h>
+
+void proc_terminate(struct vsig_proc *p, int sig, struct after *a) {
+  if (atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD)
+    return;
+  atomic_store(&p->state, P_DEAD);
+  p->term_sig = sig;
+  sigq_drop_all(p, &p->pending);
+  memset(p->claimed, 0, sizeof p->claimed);
+  for (struct vsig_thr *t = p->threads; t; t = t->next) {
+    sigq_drop_all(p, &t->tpending);
+    memset(t->claims, 0, sizeof t->claims);
+    atomic_store(&t->claimed_set, 0);
+    atomic_store(&t->attention, 1); /* seq_cst: see deliver_self */
+    if (t->state == T_INTR || t->state == T_SIGWAIT) {
+      host_event_signal(&t->ev);
+      if (t->wake_fn)
+        t->wake_fn(t->wake_arg);
+    }
+  }
+  a->dead_pid = p->pid;
+  a->dead_sig = sig;
+  a->dead_default = p->is_default;
+}
