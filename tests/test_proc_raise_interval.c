@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* WASIX proc_raise_interval(sig, interval_ms, repeat) and its nanosecond form
  * proc_raise_interval2: one interval timer per (process, signal), sending the
  * signal to the caller's process. Both return an error number, not -1/errno.

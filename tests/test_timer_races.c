@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Timers under concurrency: cancelling, re-arming and deleting while another
  * thread fires them, re-arming from the timer's own handler, many threads
  * creating and deleting at once, and the accounting invariant that every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vt: the test harness. TEST(name) defines a test; `prog name` runs one (what
  * ctest does, one process per test), `prog` runs them all. A failed CHECK

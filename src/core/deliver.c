@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Generation and delivery: which thread gets a signal, and running handlers.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* An ordinary POSIX program: built with -include vsig/posix.h it runs on vsig.
  * Exits 0 when every check holds. */
 #include <errno.h>

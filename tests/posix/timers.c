@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* An ordinary POSIX program using alarm, setitimer and a POSIX timer, run on
  * vsig through vsig/posix.h. Real clock: it checks counts and order only. */
 #include <errno.h>
