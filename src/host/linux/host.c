@@ -1,11 +1,13 @@
+/* SPDX-License-Identifier: MIT */
 /* Linux host layer: futex wake-ups, CLOCK_MONOTONIC, native termination. */
 #include "../host.h"
 
 #include <errno.h>
 #include <linux/futex.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -72,7 +74,9 @@ void host_event_signal(host_event_t *ev) {
     syscall(SYS_futex, &ev->seq, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, NULL, NULL, 0);
 }
 
-void host_thread_timer_slack(int64_t slack_ns) { prctl(PR_SET_TIMERSLACK, (unsigned long)slack_ns); }
+void host_thread_timer_slack(int64_t slack_ns) {
+  prctl(PR_SET_TIMERSLACK, (unsigned long)slack_ns);
+}
 
 int64_t host_now_ns(void) {
   struct timespec ts;
@@ -82,6 +86,14 @@ int64_t host_now_ns(void) {
 
 int host_getpid(void) { return (int)getpid(); }
 unsigned int host_getuid(void) { return (unsigned int)getuid(); }
+
+const char *host_strerror(int err, char *buf, size_t len) {
+#if defined(__GLIBC__) && defined(_GNU_SOURCE)
+  return strerror_r(err, buf, len); /* GNU: a constant string, or buf */
+#else
+  return strerror_r(err, buf, len) == 0 ? buf : NULL; /* XSI */
+#endif
+}
 
 /* The kernel's own sigaction layout, for signals glibc keeps for itself
  * (32 and 33), which its sigaction() refuses to touch. */
