@@ -17,8 +17,9 @@
  * Thread safety: every function may be called from any thread at any time
  * (MT-Safe). vsig handlers run at safe points, outside every vsig lock, so a
  * handler may call any vsig function. From a *native* (host) signal handler
- * only the signal-set functions, vsig_version and vsig_strsignal (for signal
- * numbers 0..VSIG_NSIG-1) may be called: the others take a mutex.
+ * only the signal-set functions, vsig_version, vsig_strsignal (for signal
+ * numbers 0..VSIG_NSIG-1), vsig_clock_now and vsig_set_terminate_callback may
+ * be called: the others take a mutex, or may.
  *
  * Language: C11 or later, C++11 or later; C99 with GCC or Clang. The few
  * anonymous unions and structs below are marked __extension__ for those
