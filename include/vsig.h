@@ -397,6 +397,8 @@ VSIG_API int vsig_pthread_create_mask(pthread_t *host, const pthread_attr_t *att
                                       const vsig_sigset_t *mask, void *(*start)(void *), void *arg);
 /* The calling thread's id (attaching it to the default process if needed). */
 VSIG_API vsig_thread_t vsig_thread_self(void);
+/* The vsig thread running on host thread tid (Linux's gettid): ESRCH if none. */
+VSIG_API int vsig_thread_from_host_tid(int tid, vsig_thread_t *thread);
 /* The vsig thread running on a host thread: ESRCH if none. */
 VSIG_API int vsig_thread_from_host(pthread_t host, vsig_thread_t *thread);
 VSIG_API int vsig_thread_setpriority(vsig_thread_t thread, int priority);  /* ESRCH */
@@ -469,6 +471,16 @@ VSIG_API unsigned vsig_handler_depth(void);
  * handler depth was depth: forget the frames it left, and restore *mask when
  * not NULL, delivering what that unblocks. 0, EINVAL (not a vsig thread). */
 VSIG_API int vsig_handler_unwind(unsigned depth, const vsig_sigset_t *mask);
+
+/* An embedder's call that swaps the mask atomically (pselect, ppoll) must
+ * not be interrupted between vsig_sigmask_swap and entering the host call:
+ * vsig_async_hold(1) holds interrupts of the calling thread back (they stay
+ * pending in the host), and the call's own host mask lets them through (leave
+ * out the two signals vsig_async_get_signals gives); vsig_async_hold(0)
+ * after. 0. */
+VSIG_API int vsig_async_hold(int hold);
+/* The two host signals that interrupt threads (0, 0 before first use). */
+VSIG_API void vsig_async_get_signals(int *sig, int *sig_restart);
 
 /* Handlers are called through fn when one is set: an embedder (a
  * compatibility library, a wasm host) that stores its own kind of handler in

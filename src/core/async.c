@@ -34,7 +34,8 @@ void thread_interrupt(struct vsig_thr *t, int sig) {
   if (atomic_exchange(&t->intr_pending, 1))
     return; /* one on its way already: it delivers everything due */
   int flags = atomic_load_explicit(&t->proc->act[sig].flags, memory_order_relaxed);
-  host_interrupt(t->host_tid, (flags & VSIG_SA_RESTART) != 0);
+  host_interrupt(atomic_load_explicit(&t->host_tid, memory_order_relaxed),
+                 (flags & VSIG_SA_RESTART) != 0);
 }
 
 void vsig__host_interrupted(void *ucontext) {
@@ -64,7 +65,6 @@ static int set_async(struct vsig_thr *t, bool on) {
     int rc = host_async_setup(0, 0);
     if (rc)
       return rc;
-    t->host_tid = host_thread_id();
   }
   host_lock(&t->proc->lock);
   t->async = on;
@@ -78,10 +78,9 @@ static int set_async(struct vsig_thr *t, bool on) {
 /* New threads (attached, created, or the default process's first) start with
  * the default. */
 void thread_async_init(struct vsig_thr *t) {
-  if (atomic_load_explicit(&async_default, memory_order_relaxed)) {
-    t->host_tid = host_thread_id();
+  atomic_store_explicit(&t->host_tid, host_thread_id(), memory_order_relaxed);
+  if (atomic_load_explicit(&async_default, memory_order_relaxed))
     t->async = true;
-  }
 }
 
 static int api_thread_set_async(int enable) {
@@ -149,7 +148,32 @@ static int api_handler_unwind(unsigned depth, const vsig_sigset_t *mask) {
   return 0;
 }
 
+static int api_async_hold(int hold) {
+  int sig, sig_restart;
+  host_async_signals(&sig, &sig_restart);
+  if (!sig)
+    return 0;
+  host_async_hold(hold != 0);
+  return 0;
+}
+
 /* Public entry points. */
+int vsig_async_hold(int hold) {
+  API_ENTER();
+  int rc = api_async_hold(hold);
+  api_leave();
+  return rc;
+}
+
+void vsig_async_get_signals(int *sig, int *sig_restart) {
+  int a, b;
+  host_async_signals(&a, &b);
+  if (sig)
+    *sig = a;
+  if (sig_restart)
+    *sig_restart = b;
+}
+
 int vsig_sigmask_swap(const vsig_sigset_t *temp, vsig_sigset_t *old) {
   API_ENTER();
   int rc = api_sigmask_swap(temp, old);

@@ -90,7 +90,7 @@ static void child(void) {
   self->wake_arg = keep.wake_arg;
   self->state = keep.in_block ? keep.state : T_READY;
   self->async = keep.async;
-  self->host_tid = host_thread_id(); /* the child's thread has its own id */
+  atomic_init(&self->host_tid, host_thread_id()); /* the child's thread has its own id */
   self->state_since = ++np->clock;
   np->threads = self;
   np->nthreads = 1;

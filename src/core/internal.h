@@ -234,7 +234,7 @@ struct vsig_thr {
   /* Asynchronous delivery: a host thread that runs its own code is
    * interrupted when a handler is due on it (see async.c). */
   bool async;
-  int host_tid; /* the host's id of the thread, for the interrupt */
+  _Atomic int host_tid; /* the host's id of the thread, for the interrupt */
   /* vsig_sigmask_swap: a temporary mask (pselect's, ppoll's) that ends when
    * the first handler starts, whose return restores swap_restore. */
   bool swap_on;

@@ -31,6 +31,7 @@ void thread_async_init(struct vsig_thr *t);
 
 /* On the thread itself: its host identity, for interrupts. */
 static void bind_self(struct vsig_thr *t) {
+  host_thread_started();
   vsig__tls_self = t;
   pthread_setspecific(exit_key, t);
   host_lock(&t->proc->lock);
@@ -226,7 +227,7 @@ static int create(pthread_t *host, vsig_thread_t *thread, vsig_pid_t pid, int pr
   vsig_thread_t id = t->node.key;
   *c = (struct start_ctx){t, start, arg};
   pthread_t h;
-  rc = pthread_create(&h, attr, trampoline, c);
+  rc = host_pthread_create(&h, attr, trampoline, c);
   if (rc) {
     free(c);
     thread_remove(t);
@@ -388,6 +389,31 @@ int vsig_thread_from_host(pthread_t host, vsig_thread_t *thread) {
   int rc = api_thread_from_host(host, thread);
   api_leave();
   return rc;
+}
+
+struct tid_match {
+  int tid;
+  vsig_thread_t id;
+};
+
+static void match_tid(struct vsig_thr *t, void *arg) {
+  struct tid_match *m = arg;
+  if (!m->id && atomic_load_explicit(&t->host_tid, memory_order_relaxed) == m->tid)
+    m->id = t->node.key;
+}
+
+int vsig_thread_from_host_tid(int tid, vsig_thread_t *thread) {
+  if (!thread || tid <= 0)
+    return EINVAL;
+  vsig__init();
+  struct tid_match m = {tid, 0};
+  reg_lock();
+  reg_each_thread(match_tid, &m);
+  reg_unlock();
+  if (!m.id)
+    return ESRCH;
+  *thread = m.id;
+  return 0;
 }
 
 int vsig_thread_getstate(vsig_thread_t thread, int *state) {

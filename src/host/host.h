@@ -48,6 +48,11 @@ void host_event_spin(host_event_t *ev, uint32_t token, int64_t deadline_ns);
  * deadline (the timer service wants precise wake-ups). */
 void host_thread_timer_slack(int64_t slack_ns);
 
+/* pthread_create as libc defines it, whatever a library loaded before libc
+ * (a compatibility library wrapping pthread_create) put in front of it. */
+int host_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *),
+                        void *arg);
+
 /* Start a detached thread for vsig's own work. It has every host signal
  * blocked, so the kernel never picks it for a process-directed signal and
  * nothing interrupts it, and it carries name (up to 15 characters), so that
@@ -69,6 +74,10 @@ void host_async_signals(int *sig, int *sig_restart);
  * restart is set, as the kernel does for an SA_RESTART handler. Callable with
  * vsig locks held and from a host signal handler. */
 void host_interrupt(int tid, bool restart);
+/* Hold interrupts of the calling thread back (hold) or let them through: an
+ * embedder's atomic mask-swapping call (pselect) holds them, then lets them
+ * through in the call's own host mask. */
+void host_async_hold(bool hold);
 /* What the host calls on the interrupted thread, in host signal context. */
 void vsig__host_interrupted(void *ucontext);
 /* How many vsig locks the calling thread holds or is taking: a host signal
@@ -89,6 +98,9 @@ void host_bridge_hostmask(uint64_t mask, bool exact);
 /* The process is about to signal itself through the host (kill(0, sig)):
  * drop the copy the kernel delivers back, the process got its own. */
 void host_bridge_expect_self(int sig);
+/* A vsig thread starts on the calling host thread: give it the host mask the
+ * bridge wants (pthread_create may have set another). */
+void host_thread_started(void);
 /* Take host signals left pending on the calling thread (a signal sent to it
  * alone from outside) into vsig; called as a vsig wait begins. */
 void host_bridge_rescue(void);

@@ -61,6 +61,14 @@ int host_async_setup(int sig, int sig_restart) {
   return rc;
 }
 
+void host_async_hold(bool hold) {
+  ksigset_t both = KBIT(atomic_load(&intr_sig)) | KBIT(atomic_load(&intr_sig_restart));
+  if (hold)
+    ksig_block(both);
+  else
+    ksig_unblock(both);
+}
+
 void host_interrupt(int tid, bool restart) {
   ksig_tgkill(tid,
               atomic_load_explicit(restart ? &intr_sig_restart : &intr_sig, memory_order_relaxed));

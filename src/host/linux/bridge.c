@@ -11,9 +11,11 @@
  *  - all the others. They are blocked on every application thread and taken
  *    by one internal thread, vsig-bridge, with sigwaitinfo. So the kernel
  *    never interrupts an application thread for a signal vsig then gives to
- *    another (a spurious EINTR), and never takes a default action itself: a
- *    signal blocked everywhere and waited for is never fatal in the kernel.
- *    vsig then interrupts the thread it picks (async.c).
+ *    another (a spurious EINTR). vsig then interrupts the thread it picks
+ *    (async.c). They too have a handler, which forwards what reaches a thread
+ *    whose host mask vsig did not set (one made before the bridge, or in the
+ *    moment before a new thread resets its mask): the kernel never takes a
+ *    default action itself.
  *
  * A synchronous signal that arrives while its thread holds a vsig lock cannot
  * be generated there (the handler would wait for the lock its own thread
@@ -122,6 +124,29 @@ static bool sent_by_kernel_to_this_thread(int sig, const siginfo_t *si) {
   return (sig == SIGPIPE || sig == SIGXFSZ) && si->si_code == SI_USER && si->si_pid == ksig_pid();
 }
 
+/* In a signal handler: generate now, or defer when this thread holds a vsig
+ * lock (the generation would wait for it). A handler due on this thread runs
+ * right here, where the kernel interrupted it, as a native one would. */
+static void forward(int sig, const siginfo_t *si, const vsig_siginfo_t *info, void *ucontext) {
+  if (expected_copy(sig, si))
+    return;
+  uint64_t thread = sent_by_kernel_to_this_thread(sig, si) ? vsig__host_self_id() : 0;
+  if (host_lock_depth()) {
+    defer(sig, thread, info);
+    return;
+  }
+  vsig__host_generate(sig, info, thread, false);
+  vsig__host_interrupted(ucontext);
+}
+
+static void on_async(int sig, siginfo_t *si, void *ucontext) {
+  int err = errno;
+  vsig_siginfo_t info;
+  ksiginfo_to_vsig(si, &info);
+  forward(sig, si, &info, ucontext);
+  errno = err;
+}
+
 static void on_sync(int sig, siginfo_t *si, void *ucontext) {
   int err = errno;
   vsig_siginfo_t info;
@@ -139,15 +164,7 @@ static void on_sync(int sig, siginfo_t *si, void *ucontext) {
       host_die_by_signal(sig);
     return;
   }
-  if (expected_copy(sig, si)) {
-    errno = err;
-    return;
-  }
-  uint64_t thread = sent_by_kernel_to_this_thread(sig, si) ? vsig__host_self_id() : 0;
-  if (host_lock_depth())
-    defer(sig, thread, &info);
-  else
-    vsig__host_generate(sig, &info, thread, false);
+  forward(sig, si, &info, ucontext);
   errno = err;
 }
 
@@ -166,11 +183,13 @@ static void follow(int sig, uintptr_t handler, int flags) {
     ksig_action(sig, on_sync, kflags, 0, NULL, NULL);
     return;
   }
-  /* Blocked on every application thread, waited for by vsig-bridge: the
-   * default disposition never acts. SIGCHLD's flags decide zombies and stop
+  /* Blocked on every application thread, waited for by vsig-bridge; the
+   * handler only forwards strays. SIGCHLD's flags decide zombies and stop
    * notices in the kernel. */
-  int kflags = sig == SIGCHLD ? flags & (VSIG_SA_NOCLDSTOP | VSIG_SA_NOCLDWAIT) : 0;
-  ksig_action(sig, KH_DFL, kflags, 0, NULL, NULL);
+  int kflags = SA_RESTART;
+  if (sig == SIGCHLD)
+    kflags |= flags & (VSIG_SA_NOCLDSTOP | VSIG_SA_NOCLDWAIT);
+  ksig_action(sig, on_async, kflags, 0, NULL, NULL);
 }
 
 void host_bridge_action(int sig, uintptr_t handler, int flags) {
@@ -264,6 +283,11 @@ int host_bridge_start(uint64_t set) {
   }
   pthread_mutex_unlock(&start_lock);
   return rc;
+}
+
+void host_thread_started(void) {
+  if (atomic_load(&bridge_on))
+    ksig_setmask(async_set); /* whatever pthread_create gave it */
 }
 
 void host_bridge_rescue(void) {

@@ -3,6 +3,7 @@
 #include "../host.h"
 #include "linux.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <linux/futex.h>
 #include <signal.h>
@@ -115,6 +116,25 @@ void host_thread_timer_slack(int64_t slack_ns) {
   prctl(PR_SET_TIMERSLACK, (unsigned long)slack_ns);
 }
 
+/* libc's own pthread_create: the name may be interposed (libvsig-posix
+ * defines it, to make every new thread a vsig thread). */
+static int (*libc_pthread_create)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+static pthread_once_t libc_once = PTHREAD_ONCE_INIT;
+
+static void find_libc(void) {
+  void *libc = dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
+  if (libc)
+    libc_pthread_create = (__typeof__(libc_pthread_create))dlsym(libc, "pthread_create");
+  if (!libc_pthread_create)
+    libc_pthread_create = pthread_create; /* a libc without that name: the plain call */
+}
+
+int host_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *),
+                        void *arg) {
+  pthread_once(&libc_once, find_libc);
+  return libc_pthread_create(thread, attr, start, arg);
+}
+
 int host_thread_spawn(void *(*fn)(void *), void *arg, const char *name) {
   pthread_attr_t attr;
   pthread_attr_init(&attr);
@@ -123,7 +143,7 @@ int host_thread_spawn(void *(*fn)(void *), void *arg, const char *name) {
    * the new thread inherits the mask. */
   uint64_t old = ksig_setmask(~UINT64_C(0));
   pthread_t th;
-  int rc = pthread_create(&th, &attr, fn, arg);
+  int rc = host_pthread_create(&th, &attr, fn, arg);
   ksig_setmask(old);
   pthread_attr_destroy(&attr);
   if (rc == 0)
