@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all demo check bench asan tsan format clean
+.PHONY: all demo check bench asan tsan format clean wasix-demo
 
 all: $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j$(JOBS)
@@ -34,3 +34,7 @@ format:
 
 clean:
 	rm -rf build build-asan build-tsan
+
+# The WebAssembly demo alone (also part of demo when the wasm toolchain is installed).
+wasix-demo: all
+	cmake --build $(BUILD) --target wasix-demo
