@@ -3,6 +3,8 @@
 function wasm2c 1.0.32's generated code calls, and the list the runner checks
 modules against, from the one table below (so they cannot disagree)."""
 import os
+import shutil
+import subprocess
 
 W, X, P = 'wasi_snapshot_preview1', 'wasix_32v1', 'vsig_posix_v1'
 # (module, name, result, C parameters, implementation, arguments)
@@ -80,8 +82,12 @@ def main():
     lst += "".join(f'    "{m}.{n}",\n' for (m, n, *_) in IMPORTS)
     lst += "    NULL,\n};\n"
     here = os.path.dirname(os.path.abspath(__file__))
-    with open(os.path.join(here, '..', 'src', 'wasix', 'wasm2c_imports.c'), 'w') as f:
+    path = os.path.join(here, '..', 'src', 'wasix', 'wasm2c_imports.c')
+    with open(path, 'w') as f:
         f.write(out[0] + "\n".join(out[1:]) + "\n" + lst)
+    # The project's style, so that `make format` leaves the file as generated.
+    if shutil.which('clang-format'):
+        subprocess.run(['clang-format', '-i', path], check=True)
 
 if __name__ == '__main__':
     main()

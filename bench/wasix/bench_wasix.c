@@ -150,6 +150,7 @@ int main(void) {
   int64_t w = pct(with, 5, 50), wo = pct(without, 5, 50);
   printf("bench wasix_preempt_check_cost: checked_ns=%lld unchecked_ns=%lld per_iteration_ns=%.3f "
          "overhead_pct=%.1f\n",
-         (long long)w, (long long)wo, (double)(w - wo) / 200e6, 100.0 * (double)(w - wo) / (double)wo);
+         (long long)w, (long long)wo, (double)(w - wo) / 200e6,
+         100.0 * (double)(w - wo) / (double)wo);
   return 0;
 }

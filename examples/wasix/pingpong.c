@@ -38,7 +38,8 @@ int main(void) {
     printf("ping: waiting for pong to be ready\n");
     siginfo_t si;
     sigwaitinfo(&usr2, &si);
-    printf("ping: pong (pid %s) is ready\n", si.si_pid == peer_pid[1] ? "from VSIG_WASIX_PIDS" : "?");
+    printf("ping: pong (pid %s) is ready\n",
+           si.si_pid == peer_pid[1] ? "from VSIG_WASIX_PIDS" : "?");
     for (int i = 1; i <= 3; i++) {
       printf("ping: serving ball %d\n", i);
       fflush(stdout);

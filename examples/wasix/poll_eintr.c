@@ -31,7 +31,8 @@ int main(void) {
   __wasi_event_t ev;
   __wasi_size_t n = 99;
   __wasi_errno_t e = __wasi_poll_oneoff(&sub, &ev, 1, &n);
-  printf("poll_eintr: poll_oneoff returned %s, handler %s\n", e == __WASI_ERRNO_INTR ? "EINTR" : "?",
+  printf("poll_eintr: poll_oneoff returned %s, handler %s\n",
+         e == __WASI_ERRNO_INTR ? "EINTR" : "?",
          handled == SIGALRM ? "ran for SIGALRM" : "did not run");
   return e == __WASI_ERRNO_INTR ? 0 : 1;
 }

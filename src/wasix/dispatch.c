@@ -74,8 +74,9 @@ void dispatch_trampoline(int sig, vsig_siginfo_t *info, void *uc) {
   uint32_t *sp = g->ops->stack_pointer ? g->ops->stack_pointer(g->inst) : NULL;
   uint32_t saved = sp ? *sp : 0;
   if (sp) {
-    uint32_t need = GUEST_RED_ZONE + (a.route == VSIG_WASIX_ROUTE_SIGINFO
-                                          ? (uint32_t)sizeof(vsig_wasm_siginfo_t) : 0u) + 16u;
+    uint32_t need =
+        GUEST_RED_ZONE +
+        (a.route == VSIG_WASIX_ROUTE_SIGINFO ? (uint32_t)sizeof(vsig_wasm_siginfo_t) : 0u) + 16u;
     if (saved < need) {
       /* No room for a handler frame: the guest's stack is exhausted, which
        * is a trap in wasm terms. */

@@ -25,7 +25,7 @@ enum { CLK_REALTIME = 0, CLK_MONOTONIC = 1 };
 struct sub {
   uint64_t userdata;
   uint8_t type;
-  uint16_t error;  /* set: ready at once with this error */
+  uint16_t error;   /* set: ready at once with this error */
   int64_t deadline; /* clock: on vsig's clock */
   int hfd;          /* fd: host fd */
 };

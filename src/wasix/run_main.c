@@ -34,11 +34,10 @@ struct instance {
 
 static const char *signame(int sig) {
   static const char *const names[] = {
-      "0",       "SIGHUP",  "SIGINT",    "SIGQUIT", "SIGILL",   "SIGTRAP", "SIGABRT",
-      "SIGBUS",  "SIGFPE",  "SIGKILL",   "SIGUSR1", "SIGSEGV",  "SIGUSR2", "SIGPIPE",
-      "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT",  "SIGSTOP", "SIGTSTP",
-      "SIGTTIN", "SIGTTOU", "SIGURG",    "SIGXCPU", "SIGXFSZ",  "SIGVTALRM", "SIGPROF",
-      "SIGWINCH", "SIGIO",  "SIGPWR",    "SIGSYS"};
+      "0",         "SIGHUP",  "SIGINT",    "SIGQUIT", "SIGILL",   "SIGTRAP", "SIGABRT", "SIGBUS",
+      "SIGFPE",    "SIGKILL", "SIGUSR1",   "SIGSEGV", "SIGUSR2",  "SIGPIPE", "SIGALRM", "SIGTERM",
+      "SIGSTKFLT", "SIGCHLD", "SIGCONT",   "SIGSTOP", "SIGTSTP",  "SIGTTIN", "SIGTTOU", "SIGURG",
+      "SIGXCPU",   "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO",   "SIGPWR",  "SIGSYS"};
   return sig >= 0 && sig <= VSIG_SIGSYS ? names[sig] : "a real-time signal";
 }
 
@@ -72,7 +71,7 @@ static int status_of(const vsig_wasix_module_t *m, const vsig_wasix_guest_t *g, 
             signame(g->term_sig));
     return 128 + g->term_sig;
   default: {
-    const char *why = g->trap < 0                         ? "no stack left for a signal handler"
+    const char *why = g->trap < 0                   ? "no stack left for a signal handler"
                       : m->ops && m->ops->trap_name ? m->ops->trap_name(g->trap)
                                                     : "trap";
     fprintf(stderr, "vsig-wasix: %s (pid %d) wasm trap: %s\n", g->name, (int)g->pid, why);

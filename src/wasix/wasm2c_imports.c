@@ -10,32 +10,43 @@
 typedef uint32_t u32;
 typedef uint64_t u64;
 u32 Z_wasi_snapshot_preview1Z_args_get(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a, u32 b);
-u32 Z_wasi_snapshot_preview1Z_args_get(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a, u32 b) {
+u32 Z_wasi_snapshot_preview1Z_args_get(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a,
+                                       u32 b) {
   return vsig_wasi_args_get(&i->g, a, b);
 }
 
-u32 Z_wasi_snapshot_preview1Z_args_sizes_get(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a, u32 b);
-u32 Z_wasi_snapshot_preview1Z_args_sizes_get(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a, u32 b) {
+u32 Z_wasi_snapshot_preview1Z_args_sizes_get(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a,
+                                             u32 b);
+u32 Z_wasi_snapshot_preview1Z_args_sizes_get(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a,
+                                             u32 b) {
   return vsig_wasi_args_sizes_get(&i->g, a, b);
 }
 
-u32 Z_wasi_snapshot_preview1Z_environ_get(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a, u32 b);
-u32 Z_wasi_snapshot_preview1Z_environ_get(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a, u32 b) {
+u32 Z_wasi_snapshot_preview1Z_environ_get(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a,
+                                          u32 b);
+u32 Z_wasi_snapshot_preview1Z_environ_get(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a,
+                                          u32 b) {
   return vsig_wasi_environ_get(&i->g, a, b);
 }
 
-u32 Z_wasi_snapshot_preview1Z_environ_sizes_get(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a, u32 b);
-u32 Z_wasi_snapshot_preview1Z_environ_sizes_get(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a, u32 b) {
+u32 Z_wasi_snapshot_preview1Z_environ_sizes_get(struct Z_wasi_snapshot_preview1_instance_t *i,
+                                                u32 a, u32 b);
+u32 Z_wasi_snapshot_preview1Z_environ_sizes_get(struct Z_wasi_snapshot_preview1_instance_t *i,
+                                                u32 a, u32 b) {
   return vsig_wasi_environ_sizes_get(&i->g, a, b);
 }
 
-u32 Z_wasi_snapshot_preview1Z_fd_write(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a, u32 b, u32 c, u32 d);
-u32 Z_wasi_snapshot_preview1Z_fd_write(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a, u32 b, u32 c, u32 d) {
+u32 Z_wasi_snapshot_preview1Z_fd_write(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a, u32 b,
+                                       u32 c, u32 d);
+u32 Z_wasi_snapshot_preview1Z_fd_write(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a, u32 b,
+                                       u32 c, u32 d) {
   return vsig_wasi_fd_write(&i->g, a, b, c, d);
 }
 
-u32 Z_wasi_snapshot_preview1Z_fd_read(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a, u32 b, u32 c, u32 d);
-u32 Z_wasi_snapshot_preview1Z_fd_read(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a, u32 b, u32 c, u32 d) {
+u32 Z_wasi_snapshot_preview1Z_fd_read(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a, u32 b,
+                                      u32 c, u32 d);
+u32 Z_wasi_snapshot_preview1Z_fd_read(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a, u32 b,
+                                      u32 c, u32 d) {
   return vsig_wasi_fd_read(&i->g, a, b, c, d);
 }
 
@@ -44,33 +55,45 @@ u32 Z_wasi_snapshot_preview1Z_fd_close(struct Z_wasi_snapshot_preview1_instance_
   return vsig_wasi_fd_close(&i->g, a);
 }
 
-u32 Z_wasi_snapshot_preview1Z_fd_seek(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a, u64 b, u32 c, u32 d);
-u32 Z_wasi_snapshot_preview1Z_fd_seek(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a, u64 b, u32 c, u32 d) {
+u32 Z_wasi_snapshot_preview1Z_fd_seek(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a, u64 b,
+                                      u32 c, u32 d);
+u32 Z_wasi_snapshot_preview1Z_fd_seek(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a, u64 b,
+                                      u32 c, u32 d) {
   return vsig_wasi_fd_seek(&i->g, a, (int64_t)b, c, d);
 }
 
-u32 Z_wasi_snapshot_preview1Z_fd_fdstat_get(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a, u32 b);
-u32 Z_wasi_snapshot_preview1Z_fd_fdstat_get(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a, u32 b) {
+u32 Z_wasi_snapshot_preview1Z_fd_fdstat_get(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a,
+                                            u32 b);
+u32 Z_wasi_snapshot_preview1Z_fd_fdstat_get(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a,
+                                            u32 b) {
   return vsig_wasi_fd_fdstat_get(&i->g, a, b);
 }
 
-u32 Z_wasi_snapshot_preview1Z_clock_time_get(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a, u64 b, u32 c);
-u32 Z_wasi_snapshot_preview1Z_clock_time_get(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a, u64 b, u32 c) {
+u32 Z_wasi_snapshot_preview1Z_clock_time_get(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a,
+                                             u64 b, u32 c);
+u32 Z_wasi_snapshot_preview1Z_clock_time_get(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a,
+                                             u64 b, u32 c) {
   return vsig_wasi_clock_time_get(&i->g, a, b, c);
 }
 
-u32 Z_wasi_snapshot_preview1Z_clock_res_get(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a, u32 b);
-u32 Z_wasi_snapshot_preview1Z_clock_res_get(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a, u32 b) {
+u32 Z_wasi_snapshot_preview1Z_clock_res_get(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a,
+                                            u32 b);
+u32 Z_wasi_snapshot_preview1Z_clock_res_get(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a,
+                                            u32 b) {
   return vsig_wasi_clock_res_get(&i->g, a, b);
 }
 
-u32 Z_wasi_snapshot_preview1Z_poll_oneoff(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a, u32 b, u32 c, u32 d);
-u32 Z_wasi_snapshot_preview1Z_poll_oneoff(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a, u32 b, u32 c, u32 d) {
+u32 Z_wasi_snapshot_preview1Z_poll_oneoff(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a,
+                                          u32 b, u32 c, u32 d);
+u32 Z_wasi_snapshot_preview1Z_poll_oneoff(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a,
+                                          u32 b, u32 c, u32 d) {
   return vsig_wasi_poll_oneoff(&i->g, a, b, c, d);
 }
 
-_Noreturn void Z_wasi_snapshot_preview1Z_proc_exit(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a);
-_Noreturn void Z_wasi_snapshot_preview1Z_proc_exit(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a) {
+_Noreturn void Z_wasi_snapshot_preview1Z_proc_exit(struct Z_wasi_snapshot_preview1_instance_t *i,
+                                                   u32 a);
+_Noreturn void Z_wasi_snapshot_preview1Z_proc_exit(struct Z_wasi_snapshot_preview1_instance_t *i,
+                                                   u32 a) {
   vsig_wasi_proc_exit(&i->g, a);
 }
 
@@ -79,8 +102,10 @@ u32 Z_wasi_snapshot_preview1Z_proc_raise(struct Z_wasi_snapshot_preview1_instanc
   return vsig_wasix_proc_raise(&i->g, a);
 }
 
-u32 Z_wasi_snapshot_preview1Z_random_get(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a, u32 b);
-u32 Z_wasi_snapshot_preview1Z_random_get(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a, u32 b) {
+u32 Z_wasi_snapshot_preview1Z_random_get(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a,
+                                         u32 b);
+u32 Z_wasi_snapshot_preview1Z_random_get(struct Z_wasi_snapshot_preview1_instance_t *i, u32 a,
+                                         u32 b) {
   return vsig_wasi_random_get(&i->g, a, b);
 }
 
@@ -155,14 +180,13 @@ u32 Z_vsig_posix_v1Z_sigsuspend(struct Z_vsig_posix_v1_instance_t *i, u32 a) {
 }
 
 u32 Z_vsig_posix_v1Z_sigtimedwait(struct Z_vsig_posix_v1_instance_t *i, u32 a, u32 b, u32 c, u32 d);
-u32 Z_vsig_posix_v1Z_sigtimedwait(struct Z_vsig_posix_v1_instance_t *i, u32 a, u32 b, u32 c, u32 d) {
+u32 Z_vsig_posix_v1Z_sigtimedwait(struct Z_vsig_posix_v1_instance_t *i, u32 a, u32 b, u32 c,
+                                  u32 d) {
   return vsig_posix_sigtimedwait(&i->g, a, b, c, d);
 }
 
 u32 Z_vsig_posix_v1Z_pause(struct Z_vsig_posix_v1_instance_t *i);
-u32 Z_vsig_posix_v1Z_pause(struct Z_vsig_posix_v1_instance_t *i) {
-  return vsig_posix_pause(&i->g);
-}
+u32 Z_vsig_posix_v1Z_pause(struct Z_vsig_posix_v1_instance_t *i) { return vsig_posix_pause(&i->g); }
 
 u32 Z_vsig_posix_v1Z_kill(struct Z_vsig_posix_v1_instance_t *i, u32 a, u32 b);
 u32 Z_vsig_posix_v1Z_kill(struct Z_vsig_posix_v1_instance_t *i, u32 a, u32 b) {
@@ -219,8 +243,10 @@ u32 Z_vsig_posix_v1Z_timer_create(struct Z_vsig_posix_v1_instance_t *i, u32 a, u
   return vsig_posix_timer_create(&i->g, a, b, c);
 }
 
-u32 Z_vsig_posix_v1Z_timer_settime(struct Z_vsig_posix_v1_instance_t *i, u32 a, u32 b, u32 c, u32 d);
-u32 Z_vsig_posix_v1Z_timer_settime(struct Z_vsig_posix_v1_instance_t *i, u32 a, u32 b, u32 c, u32 d) {
+u32 Z_vsig_posix_v1Z_timer_settime(struct Z_vsig_posix_v1_instance_t *i, u32 a, u32 b, u32 c,
+                                   u32 d);
+u32 Z_vsig_posix_v1Z_timer_settime(struct Z_vsig_posix_v1_instance_t *i, u32 a, u32 b, u32 c,
+                                   u32 d) {
   return vsig_posix_timer_settime(&i->g, a, b, c, d);
 }
 

@@ -96,7 +96,6 @@ TEST(fd_read_is_interrupted_with_eintr) {
   close(p[1]);
 }
 
-
 /* A guest blocked in sigsuspend is woken by a kill from another guest's
  * thread: cross-process delivery by pid through the imports. */
 TEST(sigsuspend_woken_by_another_process) {

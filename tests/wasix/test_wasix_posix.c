@@ -227,8 +227,8 @@ TEST(posix_timer_with_value_and_overruns) {
   fake_setup();
   put_act(100, IDX_SIGINFO, VSIG_SA_SIGINFO, 0);
   CHECK_EQ(vsig_posix_sigaction(&G, VSIG_SIGRTMIN + 1, 100, 0), 0);
-  vsig_wasm_sigevent_t ev = {.sigev_value = 77, .sigev_signo = VSIG_SIGRTMIN + 1,
-                             .sigev_notify = VSIG_SIGEV_SIGNAL};
+  vsig_wasm_sigevent_t ev = {
+      .sigev_value = 77, .sigev_signo = VSIG_SIGRTMIN + 1, .sigev_notify = VSIG_SIGEV_SIGNAL};
   memcpy(AT(200), &ev, sizeof ev);
   CHECK_EQ(vsig_posix_timer_create(&G, VSIG_WASM_CLOCK_MONOTONIC, 200, 300), 0);
   uint32_t id = load32(300);

@@ -118,7 +118,7 @@ TEST(poll_oneoff_clock_on_the_manual_clock) {
   CHECK_EQ(vsig_wasi_poll_oneoff(&G, 1000, 2000, 1, 3000), 0);
   CHECK_EQ(load32(3000), 1);
   CHECK_EQ(get64(2000), 11);
-  CHECK_EQ(*AT(2010), 0); /* type clock */
+  CHECK_EQ(*AT(2010), 0);    /* type clock */
   clock_sub(1000, 12, 5, 1); /* absolute 5 ns: past once the clock moves */
   CHECK_EQ(vsig_clock_advance(10), 0);
   CHECK_EQ(vsig_wasi_poll_oneoff(&G, 1000, 2000, 1, 3000), 0);

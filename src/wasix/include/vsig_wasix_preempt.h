@@ -16,7 +16,7 @@ void vsig_wasix_safepoint(void);
 
 #define VSIG_WASIX_CHECK()                                                                         \
   do {                                                                                             \
-    if (__builtin_expect(atomic_load_explicit(vsig_wasix_poll_word, memory_order_relaxed), 0))      \
+    if (__builtin_expect(atomic_load_explicit(vsig_wasix_poll_word, memory_order_relaxed), 0))     \
       vsig_wasix_safepoint();                                                                      \
   } while (0)
 

@@ -21,7 +21,8 @@ struct Z_vsig_posix_v1_instance_t {
 
 /* A struct may be accessed through a pointer to a struct whose first member
  * it is: these views alias the guest legitimately. */
-static inline struct Z_wasi_snapshot_preview1_instance_t *vsig_wasix_as_wasi(vsig_wasix_guest_t *g) {
+static inline struct Z_wasi_snapshot_preview1_instance_t *
+vsig_wasix_as_wasi(vsig_wasix_guest_t *g) {
   return (struct Z_wasi_snapshot_preview1_instance_t *)(void *)g;
 }
 static inline struct Z_wasix_32v1_instance_t *vsig_wasix_as_wasix(vsig_wasix_guest_t *g) {

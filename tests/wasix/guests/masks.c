@@ -91,7 +91,8 @@ int main(void) {
 
   /* Errors, as errno. */
   errno = 0;
-  printf("sigaction(SIGKILL): %d %s\n", sigaction(SIGKILL, &sa, NULL), errno == EINVAL ? "EINVAL" : "?");
+  printf("sigaction(SIGKILL): %d %s\n", sigaction(SIGKILL, &sa, NULL),
+         errno == EINVAL ? "EINVAL" : "?");
   errno = 0;
   printf("kill(no such pid): %d %s\n", kill(999999, SIGUSR1), errno == ESRCH ? "ESRCH" : "?");
   errno = 0;

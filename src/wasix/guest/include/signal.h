@@ -62,8 +62,8 @@ extern "C" {
 
 /* Not 1 as in musl: function-table index 1 is a real function in wasm32. */
 #define SIG_DFL ((void (*)(int))0)
-#define SIG_IGN ((void (*)(int))-2)
-#define SIG_ERR ((void (*)(int))-1)
+#define SIG_IGN ((void (*)(int)) - 2)
+#define SIG_ERR ((void (*)(int)) - 1)
 
 #define SA_NOCLDSTOP 0x00000001
 #define SA_NOCLDWAIT 0x00000002

@@ -26,7 +26,8 @@ VSIG_POSIX_IMPORT(kill) int __vsig_kill(int pid, int sig);
 VSIG_POSIX_IMPORT(raise) int __vsig_raise(int sig);
 VSIG_POSIX_IMPORT(sigqueue) int __vsig_sigqueue(int pid, int sig, unsigned value);
 VSIG_POSIX_IMPORT(thread_kill) int __vsig_thread_kill(unsigned tid, int sig);
-VSIG_POSIX_IMPORT(thread_sigqueue) int __vsig_thread_sigqueue(unsigned tid, int sig, unsigned value);
+VSIG_POSIX_IMPORT(thread_sigqueue)
+int __vsig_thread_sigqueue(unsigned tid, int sig, unsigned value);
 VSIG_POSIX_IMPORT(getpid) int __vsig_getpid(int *pid);
 VSIG_POSIX_IMPORT(gettid) int __vsig_gettid(unsigned *tid);
 VSIG_POSIX_IMPORT(alarm) int __vsig_alarm(unsigned seconds, unsigned *left);

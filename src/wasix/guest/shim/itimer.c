@@ -9,7 +9,8 @@ unsigned alarm(unsigned seconds) {
   return left;
 }
 
-int setitimer(int which, const struct itimerval *restrict value, struct itimerval *restrict ovalue) {
+int setitimer(int which, const struct itimerval *restrict value,
+              struct itimerval *restrict ovalue) {
   return shim_ret(__vsig_setitimer(which, (const vsig_wasm_itimerval_t *)value,
                                    (vsig_wasm_itimerval_t *)ovalue));
 }

@@ -2,8 +2,8 @@
 #include "shim.h"
 
 int sigaction(int sig, const struct sigaction *restrict act, struct sigaction *restrict oact) {
-  return shim_ret(__vsig_sigaction(sig, (const vsig_wasm_sigaction_t *)act,
-                                   (vsig_wasm_sigaction_t *)oact));
+  return shim_ret(
+      __vsig_sigaction(sig, (const vsig_wasm_sigaction_t *)act, (vsig_wasm_sigaction_t *)oact));
 }
 
 /* BSD and glibc semantics: the handler stays installed and interrupted calls
