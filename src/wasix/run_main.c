@@ -16,7 +16,7 @@
 #define MAX_INSTANCES 64
 #define MAX_ENV 64
 /* How long an instance that never waits holds up the next one. */
-#define START_WAIT_NS 2000000000LL
+#define START_WAIT_NS 10000000000LL
 
 struct instance {
   const vsig_wasix_module_t *m;
