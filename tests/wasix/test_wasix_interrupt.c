@@ -108,3 +108,64 @@ TEST(sigsuspend_woken_by_another_process) {
   CHECK_EQ(F.calls, 1);
   pthread_join(th, NULL);
 }
+
+/* ---- one thread, chosen by the RTEMS steps, not every thread --------------------- */
+
+static _Atomic int waiter_got;
+
+static void *sigwait_thread(void *p) {
+  (void)p;
+  vsig_sigset_t set = {.bits = 1ull << (VSIG_SIGUSR1 - 1)};
+  vsig_siginfo_t info;
+  waiter_got = vsig_sigwaitinfo(&set, &info);
+  return NULL;
+}
+
+struct kill_arg {
+  vsig_pid_t target;
+};
+
+/* Sends from a thread of another process, so step 2 (the sender) never applies. */
+static void *kill_from_elsewhere(void *p) {
+  struct kill_arg *k = p;
+  vsig_pid_t q;
+  CHECK_EQ(vsig_proc_create(NULL, &q), 0);
+  CHECK_EQ(vsig_thread_attach(q, 0), 0);
+  CHECK_EQ(vsig_kill(k->target, VSIG_SIGUSR1), 0);
+  CHECK_EQ(vsig_thread_detach(), 0);
+  return NULL;
+}
+
+static void kill_and_join(vsig_pid_t target) {
+  pthread_t th;
+  struct kill_arg k = {target};
+  CHECK_EQ(pthread_create(&th, NULL, kill_from_elsewhere, &k), 0);
+  pthread_join(th, NULL);
+}
+
+TEST(process_directed_signal_reaches_exactly_one_thread) {
+  fake_setup();
+  put_name(100, "cb");
+  vsig_wasix_callback_signal(&G, 100, 2);
+  /* A second thread of the guest's process waits for SIGUSR1 (step 3). */
+  pthread_t host;
+  vsig_thread_t waiter;
+  CHECK_EQ(vsig_thread_create(&host, &waiter, G.pid, 5, sigwait_thread, NULL), 0);
+  for (;;) {
+    int st;
+    CHECK_EQ(vsig_thread_getstate(waiter, &st), 0);
+    if (st == VSIG_THREAD_SIGWAIT)
+      break;
+    usleep(1000);
+  }
+  kill_and_join(G.pid);
+  pthread_join(host, NULL);
+  CHECK_EQ(waiter_got, VSIG_SIGUSR1);
+  vsig_wasix_safepoint();
+  CHECK_EQ(F.calls, 0); /* the guest's callback did not get it too */
+  /* No waiter now: the guest's thread, which has it unblocked, takes it (step 4). */
+  kill_and_join(G.pid);
+  vsig_wasix_safepoint();
+  CHECK_EQ(F.calls, 1);
+  CHECK_EQ(F.arg0[0], VSIG_WASIX_SIGUSR1);
+}
