@@ -321,6 +321,13 @@ VSIG_API int vsig_usleep(unsigned long usec);
 /* Run handlers for signals delivered to the calling thread. One load when nothing
  * is pending. Returns 0, or the signal number that terminated the process. */
 VSIG_API int vsig_poll(void);
+#ifndef __cplusplus
+/* The calling thread's "something may be deliverable" word, the one vsig_poll
+ * loads: non-zero means call vsig_poll. For runtimes that inline the test (one
+ * relaxed load) in generated code. Valid until the thread detaches; NULL only
+ * when attaching the caller to the default process ran out of memory. */
+VSIG_API const _Atomic int *vsig_poll_word(void);
+#endif
 
 /* Called by whichever thread sends a signal to a thread blocked in an embedder
  * call, to wake it. It must not call vsig and must work even if the blocked
