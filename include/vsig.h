@@ -321,7 +321,7 @@ VSIG_API int vsig_usleep(unsigned long usec);
 /* Run handlers for signals delivered to the calling thread. One load when nothing
  * is pending. Returns 0, or the signal number that terminated the process. */
 VSIG_API int vsig_poll(void);
-#ifndef __cplusplus
+#if !defined(__cplusplus) && defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
 /* The calling thread's "something may be deliverable" word, the one vsig_poll
  * loads: non-zero means call vsig_poll. For runtimes that inline the test (one
  * relaxed load) in generated code. Valid until the thread detaches; NULL only
