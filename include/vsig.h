@@ -398,6 +398,10 @@ VSIG_API int vsig_thread_create(pthread_t *host, vsig_thread_t *thread, vsig_pid
  * the caller's priority and mask. */
 VSIG_API int vsig_pthread_create(pthread_t *host, const pthread_attr_t *attr,
                                  void *(*start)(void *), void *arg);
+/* 1 while vsig itself is creating a host thread on the calling thread (for a
+ * vsig thread or its own): a pthread_create wrapper must then just call the
+ * next pthread_create. Else 0. */
+VSIG_API int vsig_creating_thread(void);
 /* The same, starting with *mask (NULL: the caller's), as
  * pthread_attr_setsigmask_np asks. */
 VSIG_API int vsig_pthread_create_mask(pthread_t *host, const pthread_attr_t *attr,

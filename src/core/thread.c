@@ -444,3 +444,5 @@ int vsig_pthread_create_mask(pthread_t *host, const pthread_attr_t *attr, const 
   api_leave();
   return rc;
 }
+
+int vsig_creating_thread(void) { return host_creating_thread(); }
