@@ -122,6 +122,9 @@ void vsig__host_pool_wait(void);
 int vsig__host_fault(int sig, struct vsig_siginfo *info, void *ucontext);
 /* sig was ignored when the bridge started (the exec rule): so it is in vsig. */
 void vsig__host_inherit_ignored(int sig);
+/* sig had a host handler when the bridge started: with an invoker set (which
+ * calls host-style handlers), it becomes sig's action. */
+void vsig__host_inherit_handler(int sig, uintptr_t handler, int flags, uint64_t mask);
 /* The default process's action for sig. */
 void vsig__host_action_of(int sig, uintptr_t *handler, int *flags);
 
