@@ -324,8 +324,9 @@ VSIG_API int vsig_poll(void);
 #if !defined(__cplusplus) && defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
 /* The calling thread's "something may be deliverable" word, the one vsig_poll
  * loads: non-zero means call vsig_poll. For runtimes that inline the test (one
- * relaxed load) in generated code. Valid until the thread detaches; NULL only
- * when attaching the caller to the default process ran out of memory. */
+ * relaxed load) in generated code. Valid until the thread detaches; NULL when
+ * attaching the caller to the default process ran out of memory, or on vsig's
+ * own threads. */
 VSIG_API const _Atomic int *vsig_poll_word(void);
 #endif
 
@@ -439,7 +440,8 @@ VSIG_API int vsig_pthread_kill_host(pthread_t host, int sig);
  * handler runs as the call returns. The interruption uses two reserved host
  * signals (vsig_async_signals). */
 /* Turn asynchronous delivery on or off for the calling thread. 0 or an error
- * number: EINVAL/EBUSY (the host signals cannot be set up), ENOMEM, EPERM. */
+ * number: the host's (the interrupt signals cannot be installed), ENOMEM,
+ * EPERM (vsig's own threads). */
 VSIG_API int vsig_thread_set_async(int enable);
 /* Whether threads that join vsig from now on start with it on. 0 or an error
  * number (as vsig_thread_set_async). */
@@ -447,7 +449,8 @@ VSIG_API int vsig_set_async_default(int enable);
 /* The two host signals that interrupt threads, one for handlers without
  * SA_RESTART and one for handlers with it; host numbers, default 63 and 64
  * (SIGRTMAX-1, SIGRTMAX on Linux). Before asynchronous delivery is first
- * used: EBUSY after (unless the same), EINVAL for unusable numbers. */
+ * used: EBUSY after (unless the same), EINVAL unless two different real-time
+ * signals that glibc does not keep (34..64 on Linux). */
 VSIG_API int vsig_async_signals(int sig, int sig_restart);
 
 /* The host bridge: signals in *set that the host kernel delivers to the host
@@ -468,8 +471,9 @@ VSIG_API int vsig_bridge_enable(const vsig_sigset_t *set);
 VSIG_API int vsig_bridge_hostmask(int for_exec);
 /* With the bridge on, the process is about to send sig to itself through the
  * host as well (kill(0, sig) reaches its process group there): the copy the
- * kernel hands back is dropped, the process had its own from vsig. 0, EINVAL. */
-VSIG_API int vsig_bridge_expect_self(int sig);
+ * kernel hands back is dropped, the process had its own from vsig (expect 1);
+ * expect 0 takes that back when the host send failed. 0, EINVAL. */
+VSIG_API int vsig_bridge_expect_self(int sig, int expect);
 
 /* A temporary mask around a blocking call of the embedder's, as pselect's
  * and ppoll's: the calling thread's mask becomes *temp (the old one goes to

@@ -19,6 +19,8 @@ static struct vsig_proc *default_process(void) {
   return p;
 }
 
+void vsig__host_internal_thread(void) { vsig__tls_outside = 1; }
+
 uint64_t vsig__host_self_id(void) {
   struct vsig_thr *t = vsig__tls_self;
   return t ? t->node.key : 0;
@@ -94,9 +96,11 @@ void vsig__host_inherit_ignored(int sig) {
   struct vsig_proc *p = default_process();
   if (!p || !sig_valid(sig) || sig == VSIG_SIGKILL || sig == VSIG_SIGSTOP)
     return;
-  vsig_sigaction_t ign = {.sa_handler = VSIG_SIG_IGN};
+  vsig_sigaction_t ign = {.sa_handler = VSIG_SIG_IGN}, cur;
   host_lock(&p->lock);
-  action_write(p, sig, &ign);
+  action_read(p, sig, &cur);
+  if (cur.sa_handler == VSIG_SIG_DFL) /* an action the program set first wins */
+    action_write(p, sig, &ign);
   host_unlock(&p->lock);
 }
 
@@ -107,9 +111,8 @@ void vsig__host_inherit_handler(int sig, uintptr_t handler, int flags, uint64_t 
   vsig_sigaction_t act = {.sa_handler = (vsig_handler_t)handler,
                           .sa_mask = {mask & ~UNBLOCKABLE},
                           .sa_flags = flags & (VSIG_SA_NOCLDSTOP | VSIG_SA_NOCLDWAIT |
-                                               VSIG_SA_SIGINFO | VSIG_SA_ONSTACK |
-                                               VSIG_SA_RESTART | VSIG_SA_NODEFER |
-                                               VSIG_SA_RESETHAND)};
+                                               VSIG_SA_SIGINFO | VSIG_SA_ONSTACK | VSIG_SA_RESTART |
+                                               VSIG_SA_NODEFER | VSIG_SA_RESETHAND)};
   host_lock(&p->lock);
   vsig_sigaction_t cur;
   action_read(p, sig, &cur);
@@ -138,11 +141,11 @@ static int api_bridge_hostmask(int for_exec) {
   return 0;
 }
 
-static int api_bridge_expect_self(int sig) {
+static int api_bridge_expect_self(int sig, int expect) {
   if (!sig_valid(sig))
     return EINVAL;
   if (atomic_load(&vsig__bridge_on))
-    host_bridge_expect_self(sig);
+    host_bridge_expect_self(sig, expect ? 1 : -1);
   return 0;
 }
 
@@ -174,9 +177,9 @@ int vsig_bridge_hostmask(int for_exec) {
   return rc;
 }
 
-int vsig_bridge_expect_self(int sig) {
+int vsig_bridge_expect_self(int sig, int expect) {
   API_ENTER();
-  int rc = api_bridge_expect_self(sig);
+  int rc = api_bridge_expect_self(sig, expect);
   api_leave();
   return rc;
 }

@@ -241,11 +241,21 @@ static int api_proc_getattr(vsig_pid_t pid, vsig_proc_attr_t *attr) {
     return EINVAL;
   vsig__init();
   reg_lock();
-  struct vsig_proc *p = proc_lookup(pid);
-  if (p)
+  struct vsig_proc *p = reg_find_proc(pid);
+  int rc = 0;
+  if (p) {
     *attr = p->attr;
+  } else if (!default_proc && pid == host_getpid()) {
+    /* Not made yet: what it will be made with (asking does not make it). */
+    if (default_attr_set)
+      *attr = default_attr;
+    else
+      vsig_proc_attr_init(attr);
+  } else {
+    rc = ESRCH;
+  }
   reg_unlock();
-  return p ? 0 : ESRCH;
+  return rc;
 }
 
 int vsig_proc_getattr(vsig_pid_t pid, vsig_proc_attr_t *attr) {

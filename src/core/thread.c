@@ -227,7 +227,8 @@ static int create(pthread_t *host, vsig_thread_t *thread, vsig_pid_t pid, int pr
   vsig_thread_t id = t->node.key;
   *c = (struct start_ctx){t, start, arg};
   pthread_t h;
-  rc = create_fn ? create_fn(&h, attr, trampoline, c) : host_pthread_create(&h, attr, trampoline, c);
+  rc =
+      create_fn ? create_fn(&h, attr, trampoline, c) : host_pthread_create(&h, attr, trampoline, c);
   if (rc) {
     free(c);
     thread_remove(t);
@@ -404,7 +405,7 @@ static void match_tid(struct vsig_thr *t, void *arg) {
     m->id = t->node.key;
 }
 
-int vsig_thread_from_host_tid(int tid, vsig_thread_t *thread) {
+static int api_thread_from_host_tid(int tid, vsig_thread_t *thread) {
   if (!thread || tid <= 0)
     return EINVAL;
   vsig__init();
@@ -448,3 +449,10 @@ int vsig_pthread_create_ex(pthread_t *host, const pthread_attr_t *attr, const vs
 }
 
 int vsig_creating_thread(void) { return host_creating_thread(); }
+
+int vsig_thread_from_host_tid(int tid, vsig_thread_t *thread) {
+  API_ENTER();
+  int rc = api_thread_from_host_tid(tid, thread);
+  api_leave();
+  return rc;
+}

@@ -98,8 +98,9 @@ void host_bridge_action(int sig, uintptr_t handler, int flags);
  * program inherits it), or back to the bridge's own (exact false). */
 void host_bridge_hostmask(uint64_t mask, bool exact);
 /* The process is about to signal itself through the host (kill(0, sig)):
- * drop the copy the kernel delivers back, the process got its own. */
-void host_bridge_expect_self(int sig);
+ * drop the copy the kernel delivers back, the process got its own. n is 1,
+ * or -1 when the host kill failed after all. */
+void host_bridge_expect_self(int sig, int n);
 /* A vsig thread starts on the calling host thread: give it the host mask the
  * bridge wants (pthread_create may have set another). */
 void host_thread_started(void);
@@ -115,6 +116,8 @@ struct vsig_siginfo;
 int vsig__host_generate(int sig, const struct vsig_siginfo *info, uint64_t thread, bool queued);
 /* The calling thread's vsig thread id, 0 if it is none (never attaches). */
 uint64_t vsig__host_self_id(void);
+/* The calling thread is one of vsig's own (vsig-bridge): in no process. */
+void vsig__host_internal_thread(void);
 /* Wait until the default process's pool has a free entry. */
 void vsig__host_pool_wait(void);
 /* A fault on the calling thread: run its handler now, with ucontext. 1 if a

@@ -21,9 +21,13 @@ EXPORT int kill(pid_t pid, int sig) {
     return vsig_kill(pid, sig);
   if (pid == 0 || (pid < -1 && -pid == getpgrp())) {
     if (sig)
-      vsig_bridge_expect_self(sig);
-    if (REAL(kill)(pid, sig) < 0)
-      return -1;
+      vsig_bridge_expect_self(sig, 1);
+    if (REAL(kill)(pid, sig) < 0) {
+      int err = errno;
+      if (sig)
+        vsig_bridge_expect_self(sig, 0);
+      return fail(err);
+    }
     return sig ? vsig_kill(getpid(), sig) : 0;
   }
   if (pid == -1) {

@@ -8,7 +8,7 @@
  * SIGEV_THREAD: each expiry runs sigev_notify_function(sigev_value) in a new
  * thread, as glibc does. The vsig timer sends signal 33 (which glibc keeps
  * from programs, so no handler or mask of theirs can touch it) to one helper
- * thread, vsig-posix-timer, which blocks everything and waits for it.
+ * thread, vsig-posix-tmr, which blocks everything and waits for it.
  */
 #include "posix.h"
 

@@ -32,25 +32,29 @@ void host_async_signals(int *sig, int *sig_restart) {
 }
 
 int host_async_setup(int sig, int sig_restart) {
-  if (!sig) {
+  bool any = !sig; /* the defaults, or whatever is set up already */
+  if (any) {
     sig = 63;
     sig_restart = 64;
   }
   if (atomic_load_explicit(&intr_sig, memory_order_acquire))
-    return (sig == atomic_load(&intr_sig) && sig_restart == atomic_load(&intr_sig_restart)) ||
-                   (sig == 63 && sig_restart == 64)
+    return any || (sig == atomic_load(&intr_sig) && sig_restart == atomic_load(&intr_sig_restart))
                ? 0
                : EBUSY;
-  if (sig < 1 || sig > 64 || sig_restart < 1 || sig_restart > 64 || sig == SIGKILL ||
-      sig == SIGSTOP || sig_restart == SIGKILL || sig_restart == SIGSTOP)
+  /* Real-time signals only, and not glibc's (32, 33): the standard ones have
+   * meanings the bridge must keep. */
+  if (sig < 34 || sig > 64 || sig_restart < 34 || sig_restart > 64 || sig == sig_restart)
     return EINVAL;
   pthread_mutex_lock(&setup_lock);
   int rc = 0;
   if (!atomic_load(&intr_sig)) {
     (void)ksig_pid(); /* cached now: host_interrupt may run in a signal handler */
     rc = ksig_action(sig, on_interrupt, SA_NODEFER, 0, NULL, NULL);
-    if (!rc)
+    if (!rc) {
       rc = ksig_action(sig_restart, on_interrupt, SA_NODEFER | SA_RESTART, 0, NULL, NULL);
+      if (rc)
+        ksig_action(sig, KH_DFL, 0, 0, NULL, NULL); /* nothing half set up */
+    }
     if (!rc) {
       ksig_unblock(KBIT(sig) | KBIT(sig_restart));
       atomic_store(&intr_sig_restart, sig_restart);

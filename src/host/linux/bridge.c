@@ -45,7 +45,17 @@ static _Atomic int bridge_on, bridge_tid;
 /* Copies of the process's own kill(0, sig) that the kernel will hand back. */
 static _Atomic int expected_self[65];
 
-void host_bridge_expect_self(int sig) { atomic_fetch_add(&expected_self[sig], 1); }
+/* Only a copy the kernel will hand back is expected: the signal is bridged
+ * and not ignored by the host (then the kernel drops it at once). */
+void host_bridge_expect_self(int sig, int n) {
+  khandler_t h = KH_DFL;
+  if (!((sync_set | async_set) & KBIT(sig)) || syscall_query_action(sig, &h, NULL, NULL) != 0 ||
+      h == KH_IGN)
+    return;
+  int cur = atomic_load(&expected_self[sig]);
+  while (!atomic_compare_exchange_weak(&expected_self[sig], &cur, cur + n > 0 ? cur + n : 0))
+    ;
+}
 
 static bool expected_copy(int sig, const siginfo_t *si) {
   if (si->si_code != SI_USER || si->si_pid != ksig_pid())
@@ -59,8 +69,8 @@ static bool expected_copy(int sig, const siginfo_t *si) {
 
 void host_bridge_hostmask(uint64_t mask, bool exact) {
   if (exact) {
-    /* The program an exec starts inherits this mask: make it the vsig one,
-     * with the bridge's own signals (the interrupts) never blocked. */
+    /* The program an exec starts inherits this mask: make it exactly the
+     * vsig one. */
     ksig_setmask(mask);
   } else {
     ksig_setmask(async_set); /* what every application thread has */
@@ -201,6 +211,7 @@ void host_bridge_action(int sig, uintptr_t handler, int flags) {
 
 static void *bridge_thread(void *arg) {
   (void)arg;
+  vsig__host_internal_thread(); /* a callback that runs here is outside any process */
   atomic_store(&bridge_tid, host_thread_id());
   int intr, intr_restart;
   host_async_signals(&intr, &intr_restart);
@@ -284,9 +295,19 @@ int host_bridge_start(uint64_t set) {
       atfork_set = true;
     }
     rc = host_thread_spawn(bridge_thread, NULL, "vsig-bridge");
-    if (!rc)
+    if (rc) {
+      /* No thread to take them: give the host its signals back as they were. */
+      atomic_store(&bridge_on, 0);
+      for (int sig = 1; sig <= 64; sig++)
+        if (add & KBIT(sig))
+          ksig_action(sig, KH_DFL, 0, 0, NULL, NULL);
+      ksig_unblock(add);
+      sync_set &= ~add;
+      async_set &= ~add;
+    } else {
       while (!atomic_load(&bridge_tid))
         sched_yield(); /* it takes signals only once it is waiting for them */
+    }
   } else {
     ksig_tgkill(atomic_load(&bridge_tid), intr); /* wait for the new ones too */
   }
