@@ -22,8 +22,15 @@ static int do_raise(int sig) {
         (h == (uintptr_t)VSIG_SIG_DFL && dfl_discards(sig) && sig_default(sig) != DFL_STOP))
       return 0;
     if (h != (uintptr_t)VSIG_SIG_DFL && !(act.sa_flags & VSIG_SA_RESETHAND)) {
-      struct frame f = {.sig = sig, .flags = act.sa_flags, .handler = h, .amask = act.sa_mask.bits};
-      info_init(&f.info, sig, VSIG_SI_TKILL, t);
+      /* Field by field: the siginfo is written only for a handler that
+       * reads it (128 bytes a raise need not clear). */
+      struct frame f;
+      f.sig = sig;
+      f.flags = act.sa_flags;
+      f.handler = h;
+      f.amask = act.sa_mask.bits;
+      if ((act.sa_flags & VSIG_SA_SIGINFO) || invoker_set())
+        info_init(&f.info, sig, VSIG_SI_TKILL, t);
       uint64_t old = atomic_load_explicit(&t->mask, memory_order_relaxed);
       if (run_frame(t, &f, old) > 0 || atomic_load_explicit(&t->attention, memory_order_relaxed))
         deliver_self(t, NULL);

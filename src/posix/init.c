@@ -9,6 +9,7 @@
 #include "posix.h"
 
 #include <fcntl.h>
+#include <ucontext.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -84,7 +85,17 @@ __asm__(".text\n"
  * handler says so, as natively. */
 static void invoke(int sig, const vsig_sigaction_t *act, vsig_siginfo_t *vinfo, void *ucontext) {
   siginfo_t info;
-  posix_siginfo(vinfo, &info);
+  ucontext_t here;
+  if (act->sa_flags & SA_SIGINFO) {
+    posix_siginfo(vinfo, &info);
+    /* A signal delivered at a vsig call (raise, kill of the caller) has no
+     * interrupted context: natively the handler still gets one, so it gets
+     * a blank one rather than NULL. */
+    if (!ucontext) {
+      memset(&here, 0, sizeof here);
+      ucontext = &here;
+    }
+  }
   struct call c = {sig, act, &info, ucontext};
 #ifdef HAVE_STACK_SWITCH
   if (act->sa_flags & SA_ONSTACK) {
