@@ -42,7 +42,16 @@ static void free_proc(struct vsig_proc *p, void *arg) {
   proc_free(p);
 }
 
+static void child_rebuild(void);
+
+/* The locks prepare took are released (the processes') or made anew (the
+ * registry's, the service's) here: the count of held locks starts again. */
 static void child(void) {
+  child_rebuild();
+  host_lock_depth_reset();
+}
+
+static void child_rebuild(void) {
   struct vsig_thr *self = vsig__tls_self;
   struct vsig_proc *np = NULL;
   if (self) {

@@ -85,6 +85,9 @@ void vsig__host_interrupted(void *ucontext);
 /* How many vsig locks the calling thread holds or is taking: a host signal
  * handler may take vsig locks only when it is 0. */
 unsigned host_lock_depth(void);
+/* In a fork child: the locks the parent's fork handler took are not released
+ * there but made anew, so the count starts again at 0. */
+void host_lock_depth_reset(void);
 
 /* ---- the host bridge -------------------------------------------------------- */
 

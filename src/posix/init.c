@@ -117,6 +117,13 @@ __attribute__((constructor(101))) static void posix_init(void) {
    * sets on it. */
   (void)vsig_thread_self();
   vsig_thread_set_async(1);
+  /* The mask the program started with (inherited through exec, as POSIX
+   * says) is its vsig mask: the host's becomes the bridge's. */
+  sigset_t start;
+  if (REAL(pthread_sigmask)(SIG_BLOCK, NULL, &start) == 0) {
+    vsig_sigset_t v = {set_bits(&start) & ~LIBC_RESERVED};
+    vsig_pthread_sigmask(VSIG_SIG_SETMASK, &v, NULL);
+  }
   vsig_sigset_t all;
   vsig_sigfillset(&all);
   vsig_bridge_enable(&all);

@@ -21,6 +21,7 @@ void host_lock_destroy(host_lock_t *l) { pthread_mutex_destroy(l); }
  * vsig lock: only then may the handler take one itself. */
 static _Thread_local unsigned lock_depth;
 unsigned host_lock_depth(void) { return lock_depth; }
+void host_lock_depth_reset(void) { lock_depth = 0; }
 
 void host_lock(host_lock_t *l) {
   lock_depth++;
