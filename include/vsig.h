@@ -478,10 +478,15 @@ VSIG_API int vsig_bridge_expect_self(int sig, int expect);
 /* A temporary mask around a blocking call of the embedder's, as pselect's
  * and ppoll's: the calling thread's mask becomes *temp (the old one goes to
  * *old when not NULL) until the first handler starts, and that handler's
- * return restores the old mask, as for sigsuspend. EINTR: a handler already
- * ran (do not block; the old mask is back). EFAULT: temp is NULL. End it with
- * vsig_sigmask_swap_end, which restores the old mask if no handler did. */
+ * return restores the old mask, as for sigsuspend. Nothing is delivered by
+ * the swap itself. 0, or EINTR: a signal is deliverable under *temp already,
+ * so the call must not block (unless it returns at once anyway: a ready
+ * descriptor, a bad argument; the kernel checks those first); then
+ * vsig_sigmask_swap_deliver runs the handlers (EINTR if any ran). EFAULT:
+ * temp is NULL. End it with vsig_sigmask_swap_end, which restores the old
+ * mask if no handler did. */
 VSIG_API int vsig_sigmask_swap(const vsig_sigset_t *temp, vsig_sigset_t *old);
+VSIG_API int vsig_sigmask_swap_deliver(void);
 VSIG_API int vsig_sigmask_swap_end(void);
 
 /* How many handlers the calling thread is inside (nested). */

@@ -107,7 +107,10 @@ static int api_async_signals(int sig, int sig_restart) {
 }
 
 /* A temporary mask around a host blocking call, as pselect's: the first
- * handler that runs restores the old mask on its return, as sigsuspend's. */
+ * handler that runs restores the old mask on its return, as sigsuspend's.
+ * Nothing is delivered here: the caller first learns whether its call would
+ * return at once anyway (a ready descriptor, a bad argument), as the kernel
+ * checks those before it looks at signals. */
 static int api_sigmask_swap(const vsig_sigset_t *temp, vsig_sigset_t *old) {
   if (!temp)
     return EFAULT;
@@ -119,9 +122,19 @@ static int api_sigmask_swap(const vsig_sigset_t *temp, vsig_sigset_t *old) {
     old->bits = cur;
   t->swap_restore = cur;
   t->swap_on = true;
-  if (mask_set_self(t, temp->bits) && deliver_self(t, NULL) > 0)
-    return EINTR; /* a handler ran: the call must not block, the mask is back */
-  return 0;
+  mask_set_self(t, temp->bits);
+  struct vsig_proc *p = t->proc;
+  host_lock(&p->lock);
+  bool due = thread_takeable(t, atomic_load_explicit(&t->mask, memory_order_relaxed)) != 0;
+  host_unlock(&p->lock);
+  return due ? EINTR : 0;
+}
+
+static int api_sigmask_swap_deliver(void) {
+  struct vsig_thr *t = vsig__tls_self;
+  if (!t)
+    return 0;
+  return deliver_self(t, NULL) > 0 ? EINTR : 0;
 }
 
 static int api_sigmask_swap_end(void) {
@@ -177,6 +190,13 @@ void vsig_async_get_signals(int *sig, int *sig_restart) {
 int vsig_sigmask_swap(const vsig_sigset_t *temp, vsig_sigset_t *old) {
   API_ENTER();
   int rc = api_sigmask_swap(temp, old);
+  api_leave();
+  return rc;
+}
+
+int vsig_sigmask_swap_deliver(void) {
+  API_ENTER();
+  int rc = api_sigmask_swap_deliver();
   api_leave();
   return rc;
 }

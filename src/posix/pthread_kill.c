@@ -10,24 +10,26 @@
 
 #include <unistd.h>
 
+/* A thread vsig does not know goes to glibc, which answers 0 for one that
+ * has exited but is not joined before it even looks at the signal number. */
 EXPORT int pthread_kill(pthread_t thread, int sig) {
   EARLY(pthread_kill, thread, sig);
+  vsig_thread_t id;
+  if (vsig_thread_from_host(thread, &id) != 0)
+    return REAL(pthread_kill)(thread, sig);
   if (sig < 0 || sig >= 65)
     return EINVAL;
-  vsig_thread_t id;
-  if (vsig_thread_from_host(thread, &id) == 0)
-    return vsig_pthread_kill(id, sig);
-  return REAL(pthread_kill)(thread, sig);
+  return vsig_pthread_kill(id, sig);
 }
 
 EXPORT int pthread_sigqueue(pthread_t thread, int sig, const union sigval value) {
   EARLY(pthread_sigqueue, thread, sig, value);
+  vsig_thread_t id;
+  if (vsig_thread_from_host(thread, &id) != 0)
+    return REAL(pthread_sigqueue)(thread, sig, value);
   if (sig < 0 || sig >= 65)
     return EINVAL;
-  vsig_thread_t id;
-  if (vsig_thread_from_host(thread, &id) == 0)
-    return vsig_pthread_sigqueue(id, sig, (vsig_sigval_t){.sival_ptr = value.sival_ptr});
-  return REAL(pthread_sigqueue)(thread, sig, value);
+  return vsig_pthread_sigqueue(id, sig, (vsig_sigval_t){.sival_ptr = value.sival_ptr});
 }
 
 EXPORT int tgkill(pid_t tgid, pid_t tid, int sig) {

@@ -15,22 +15,15 @@
 #include <sys/epoll.h>
 #include <sys/select.h>
 
-/* The host mask for the call itself: the thread's, with the interrupts let
- * through. Returns false (errno EINTR) if a handler ran at the swap. */
-static bool enter(const sigset_t *sigmask, sigset_t *host) {
-  vsig_sigset_t temp = {set_bits(sigmask) & ~LIBC_RESERVED};
-  vsig_async_hold(1);
-  if (vsig_sigmask_swap(&temp, NULL) == EINTR) {
-    vsig_async_hold(0);
-    errno = EINTR;
-    return false;
-  }
-  REAL(pthread_sigmask)(SIG_BLOCK, NULL, host);
+/* The host's mask now (interrupts held back), and the one for the call itself:
+ * the same with the interrupts let through. */
+static void host_masks(sigset_t *held, sigset_t *call) {
+  REAL(pthread_sigmask)(SIG_BLOCK, NULL, held);
+  *call = *held;
   int a, b;
   vsig_async_get_signals(&a, &b);
-  sigdelset(host, a);
-  sigdelset(host, b);
-  return true;
+  sigdelset(call, a);
+  sigdelset(call, b);
 }
 
 static void leave(void) {
@@ -40,38 +33,87 @@ static void leave(void) {
   errno = err;
 }
 
+/* A signal the temporary mask lets through is pending already: the call first
+ * gets its chance to return at once (probe, with a zero timeout and the
+ * interrupts still held): a ready descriptor or a bad argument wins, the
+ * signal then stays pending under the old mask. Otherwise its handler runs
+ * and the call fails with EINTR. */
+#define SWAPPED_CALL(real, probe_call, call)                                                       \
+  do {                                                                                             \
+    vsig_sigset_t temp = {set_bits(sigmask) & ~LIBC_RESERVED};                                     \
+    sigset_t held, open;                                                                           \
+    vsig_async_hold(1);                                                                            \
+    int due = vsig_sigmask_swap(&temp, NULL);                                                      \
+    host_masks(&held, &open);                                                                      \
+    int rc;                                                                                        \
+    if (due == EINTR) {                                                                            \
+      rc = probe_call;                                                                             \
+      if (rc == 0) {                                                                               \
+        vsig_sigmask_swap_deliver();                                                               \
+        errno = EINTR;                                                                             \
+        rc = -1;                                                                                   \
+      }                                                                                            \
+    } else {                                                                                       \
+      rc = call;                                                                                   \
+    }                                                                                              \
+    leave();                                                                                       \
+    return rc;                                                                                     \
+  } while (0)
+
+static bool bad_timeout(const struct timespec *t) {
+  return t && (t->tv_nsec < 0 || t->tv_nsec >= 1000000000 || t->tv_sec < 0);
+}
+
+/* The probe works on copies of the sets: they change only if it is the answer
+ * (natively a call that fails leaves them alone). */
+static int probe_select(int n, fd_set *r, fd_set *w, fd_set *e, const struct timespec *timeout,
+                        const sigset_t *held) {
+  static const struct timespec zero = {0, 0};
+  if (bad_timeout(timeout)) {
+    errno = EINVAL;
+    return -1;
+  }
+  fd_set rc, wc, ec;
+  if (r)
+    rc = *r;
+  if (w)
+    wc = *w;
+  if (e)
+    ec = *e;
+  int got = REAL(pselect)(n, r ? &rc : NULL, w ? &wc : NULL, e ? &ec : NULL, &zero, held);
+  if (got > 0) {
+    if (r)
+      *r = rc;
+    if (w)
+      *w = wc;
+    if (e)
+      *e = ec;
+  }
+  return got;
+}
+
 EXPORT int pselect(int n, fd_set *r, fd_set *w, fd_set *e, const struct timespec *timeout,
                    const sigset_t *sigmask) {
   if (!sigmask)
     return REAL(pselect)(n, r, w, e, timeout, NULL);
-  sigset_t host;
-  if (!enter(sigmask, &host))
-    return -1;
-  int rc = REAL(pselect)(n, r, w, e, timeout, &host);
-  leave();
-  return rc;
+  SWAPPED_CALL(pselect, probe_select(n, r, w, e, timeout, &held),
+               REAL(pselect)(n, r, w, e, timeout, &open));
 }
 
 EXPORT int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *timeout,
                  const sigset_t *sigmask) {
   if (!sigmask)
     return REAL(ppoll)(fds, n, timeout, NULL);
-  sigset_t host;
-  if (!enter(sigmask, &host))
-    return -1;
-  int rc = REAL(ppoll)(fds, n, timeout, &host);
-  leave();
-  return rc;
+  static const struct timespec zero = {0, 0};
+  SWAPPED_CALL(ppoll,
+               bad_timeout(timeout) ? (errno = EINVAL, -1) : REAL(ppoll)(fds, n, &zero, &held),
+               REAL(ppoll)(fds, n, timeout, &open));
 }
 
 EXPORT int epoll_pwait(int epfd, struct epoll_event *events, int max, int timeout,
                        const sigset_t *sigmask) {
   if (!sigmask)
     return REAL(epoll_pwait)(epfd, events, max, timeout, NULL);
-  sigset_t host;
-  if (!enter(sigmask, &host))
-    return -1;
-  int rc = REAL(epoll_pwait)(epfd, events, max, timeout, &host);
-  leave();
-  return rc;
+  SWAPPED_CALL(epoll_pwait, REAL(epoll_pwait)(epfd, events, max, 0, &held),
+               REAL(epoll_pwait)(epfd, events, max, timeout, &open));
 }

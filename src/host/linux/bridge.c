@@ -326,14 +326,20 @@ void host_bridge_rescue(void) {
   /* A signal sent from outside to this thread alone (tgkill) is blocked here
    * and pending on this thread: take it now that the thread waits. */
   static const struct timespec zero = {0, 0};
+  /* Standard signals only: this wait also takes the process's pending ones
+   * (the kernel gives the thread's own first), and a real-time signal taken
+   * here could overtake an earlier one vsig-bridge holds, so real-time
+   * signals are vsig-bridge's alone. Standard ones do not queue: no order to
+   * keep, and no pool entry to wait for. */
   siginfo_t si;
   int sig;
-  while ((sig = ksig_timedwait(async_set, &si, &zero)) > 0) {
+  while ((sig = ksig_timedwait(async_set & (KBIT(32) - 1), &si, &zero)) > 0) {
+    if (expected_copy(sig, &si))
+      continue;
     vsig_siginfo_t info;
     ksiginfo_to_vsig(&si, &info);
     uint64_t thread = si.si_code == SI_TKILL ? vsig__host_self_id() : 0;
-    while (vsig__host_generate(sig, &info, thread, sig >= 32) == -EAGAIN)
-      vsig__host_pool_wait();
+    vsig__host_generate(sig, &info, thread, false);
   }
 }
 
