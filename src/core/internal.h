@@ -456,11 +456,6 @@ struct wait_guard {
 void wait_guard_unwound(struct wait_guard *g);
 #define WAIT_GUARD(name, thread)                                                                   \
   struct wait_guard name __attribute__((cleanup(wait_guard_unwound))) = {(thread), false}
-/* Start of a wait: host signals sent to this thread alone come in first. */
-static inline void wait_begin(void) {
-  if (atomic_load_explicit(&vsig__bridge_on, memory_order_relaxed))
-    host_bridge_rescue();
-}
 bool timespec_ok(const struct timespec *ts);
 int64_t deadline_after(const struct timespec *ts); /* -1: too far, forever */
 

@@ -107,9 +107,9 @@ void host_bridge_expect_self(int sig, int n);
 /* A vsig thread starts on the calling host thread: give it the host mask the
  * bridge wants (pthread_create may have set another). */
 void host_thread_started(void);
-/* Take host signals left pending on the calling thread (a signal sent to it
- * alone from outside) into vsig; called as a vsig wait begins. */
-void host_bridge_rescue(void);
+/* The calling thread is about to sleep in a vsig wait (sleeping) or is awake
+ * again: host signals sent to it alone from outside can wake it meanwhile. */
+void host_bridge_sleep(bool sleeping);
 
 /* What the host calls back, in the core (bridge.c). None allocates. */
 /* Generate sig with info in the default process, directed at vsig thread

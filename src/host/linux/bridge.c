@@ -320,27 +320,21 @@ void host_thread_started(void) {
     ksig_setmask(async_set); /* whatever pthread_create gave it */
 }
 
-void host_bridge_rescue(void) {
+void host_bridge_sleep(bool sleeping) {
+  /* While a thread sleeps in a vsig wait its host mask lets the bridge's
+   * standard signals through: one sent from outside to this thread alone (tgkill),
+   * which vsig-bridge cannot take, then wakes it (the forwarding handler
+   * generates it). A process-directed one the kernel gives it instead is
+   * forwarded the same way; the sleep is vsig's, so nothing sees EINTR. */
   if (!atomic_load_explicit(&bridge_on, memory_order_relaxed))
     return;
-  /* A signal sent from outside to this thread alone (tgkill) is blocked here
-   * and pending on this thread: take it now that the thread waits. */
-  static const struct timespec zero = {0, 0};
-  /* Standard signals only: this wait also takes the process's pending ones
-   * (the kernel gives the thread's own first), and a real-time signal taken
-   * here could overtake an earlier one vsig-bridge holds, so real-time
-   * signals are vsig-bridge's alone. Standard ones do not queue: no order to
-   * keep, and no pool entry to wait for. */
-  siginfo_t si;
-  int sig;
-  while ((sig = ksig_timedwait(async_set & (KBIT(32) - 1), &si, &zero)) > 0) {
-    if (expected_copy(sig, &si))
-      continue;
-    vsig_siginfo_t info;
-    ksiginfo_to_vsig(&si, &info);
-    uint64_t thread = si.si_code == SI_TKILL ? vsig__host_self_id() : 0;
-    vsig__host_generate(sig, &info, thread, false);
-  }
+  /* Standard signals only: real-time ones keep their values and order only
+   * if vsig-bridge alone takes them from the kernel. */
+  ksigset_t standard = async_set & (KBIT(32) - 1);
+  if (sleeping)
+    ksig_unblock(standard);
+  else
+    ksig_block(standard);
 }
 
 void host_stop_process(int sig) {

@@ -65,16 +65,20 @@ static int event_sleep(host_event_t *ev, uint32_t token, int64_t deadline_ns, bo
    * either the signaller sees the flag and wakes us, or we see its seq. */
   atomic_store(&ev->sleeping, 1);
   int rc = 0, oldtype = 0;
-  if (cancel) /* acts at once if a cancellation is already pending */
-    pthread_setcanceltype(PTHREAD_CANCEL_ASYNCHRONOUS, &oldtype);
+  if (cancel) { /* a vsig wait: a cancellation point, and the bridge's signals come in */
+    host_bridge_sleep(true);
+    pthread_setcanceltype(PTHREAD_CANCEL_ASYNCHRONOUS, &oldtype); /* acts if one is pending */
+  }
   if (atomic_load(&ev->seq) == token) {
     long r = syscall(SYS_futex, &ev->seq, FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, token, tsp, NULL,
                      FUTEX_BITSET_MATCH_ANY);
     if (r != 0 && errno == ETIMEDOUT)
       rc = ETIMEDOUT;
   }
-  if (cancel)
+  if (cancel) {
     pthread_setcanceltype(oldtype, NULL);
+    host_bridge_sleep(false);
+  }
   atomic_store(&ev->sleeping, 0);
   return rc;
 }
