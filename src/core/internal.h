@@ -178,8 +178,10 @@ struct vsig_proc {
 
   struct qentry *pool;
   struct qnode *pool_free;
-  /* The host bridge waits here for a free entry when the pool is full, so
-   * that a host real-time signal stays queued in the kernel meanwhile. */
+  size_t pool_nfree;
+  /* The host bridge waits here for room when the pool is full, so that host
+   * real-time signals stay queued in the kernel meanwhile. It is woken when an
+   * eighth of the pool is free (or all of it): a batch, not one by one. */
   _Atomic int pool_waiter;
   host_event_t pool_ev;
   size_t queue_max;
@@ -322,6 +324,11 @@ static inline bool pool_owns(const struct vsig_proc *p, const struct qnode *n) {
          (const char *)n < (const char *)(p->pool + p->queue_max);
 }
 void pool_destroy(struct vsig_proc *p);
+/* The room the host bridge waits for when the pool is full. */
+static inline size_t pool_room_wanted(const struct vsig_proc *p) {
+  size_t n = p->queue_max / 8;
+  return n ? n : 1;
+}
 
 /* Processes (proc.c). */
 struct vsig_proc *proc_new(const vsig_proc_attr_t *attr, vsig_pid_t pid); /* NULL: ENOMEM */
@@ -454,6 +461,12 @@ struct wait_guard {
   bool left;
 };
 void wait_guard_unwound(struct wait_guard *g);
+/* Before a wait, or a look at what is pending: host signals sent before are
+ * pending in vsig too (the bridge takes them in). */
+static inline void host_signals_in(void) {
+  if (atomic_load_explicit(&vsig__bridge_on, memory_order_relaxed))
+    host_bridge_take_pending();
+}
 #define WAIT_GUARD(name, thread)                                                                   \
   struct wait_guard name __attribute__((cleanup(wait_guard_unwound))) = {(thread), false}
 bool timespec_ok(const struct timespec *ts);

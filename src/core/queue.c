@@ -92,6 +92,7 @@ int pool_init(struct vsig_proc *p, size_t n) {
     return -ENOMEM;
   p->queue_max = n;
   p->pool_free = NULL;
+  p->pool_nfree = n;
   for (size_t i = n; i-- > 0;) {
     p->pool[i].node.next = p->pool_free;
     p->pool_free = &p->pool[i].node;
@@ -112,6 +113,7 @@ int pool_reserve(struct vsig_proc *p, struct inst *in, bool required) {
   in->n = p->pool_free;
   if (in->n) {
     p->pool_free = in->n->next;
+    p->pool_nfree--;
     return 0;
   }
   return required ? -EAGAIN : 0;
@@ -122,7 +124,9 @@ void pool_release(struct vsig_proc *p, struct inst *in) {
   if (in->n && pool_owns(p, in->n)) {
     in->n->next = p->pool_free;
     p->pool_free = in->n;
-    if (atomic_load_explicit(&p->pool_waiter, memory_order_relaxed))
+    p->pool_nfree++;
+    if (atomic_load_explicit(&p->pool_waiter, memory_order_relaxed) &&
+        (p->pool_nfree >= pool_room_wanted(p) || p->pool_nfree == p->queue_max))
       host_event_signal(&p->pool_ev);
   }
   in->n = NULL;

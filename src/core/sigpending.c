@@ -9,6 +9,7 @@ static int api_sigpending(vsig_sigset_t *set) {
   if (!t)
     return set_errno(no_self());
   struct vsig_proc *p = t->proc;
+  host_signals_in();
   host_lock(&p->lock);
   uint64_t pend = atomic_load(&t->tpending.set) | atomic_load(&p->pending.set);
   set->bits = pend & atomic_load(&t->mask);

@@ -108,6 +108,7 @@ static int do_wait(const vsig_sigset_t *set, vsig_siginfo_t *info, int64_t deadl
   if (!t)
     return no_self();
   WAIT_GUARD(guard, t);
+  host_signals_in();
   clock_wait_begin(t, deadline);
   int rc = wait_loop(t, set, info, deadline, restart_on_handler);
   clock_wait_end(t);

@@ -63,6 +63,7 @@ void wait_guard_unwound(struct wait_guard *g) {
 
 int wait_for_handler(struct vsig_thr *t, int64_t deadline_ns, uint64_t restore) {
   WAIT_GUARD(guard, t);
+  host_signals_in();
   clock_wait_begin(t, deadline_ns);
   int rc = wait_loop(t, deadline_ns, restore);
   clock_wait_end(t);

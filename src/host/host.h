@@ -107,6 +107,10 @@ void host_bridge_expect_self(int sig, int n);
 /* A vsig thread starts on the calling host thread: give it the host mask the
  * bridge wants (pthread_create may have set another). */
 void host_thread_started(void);
+/* Take what the host kernel has pending for the process (and the calling
+ * thread) into vsig now, in order: a vsig wait and sigpending call it first,
+ * so that a signal sent before is pending in vsig, as natively. */
+void host_bridge_take_pending(void);
 /* The calling thread is about to sleep in a vsig wait (sleeping) or is awake
  * again: host signals sent to it alone from outside can wake it meanwhile. */
 void host_bridge_sleep(bool sleeping);

@@ -113,7 +113,7 @@ static void defer(int sig, uint64_t thread, const vsig_siginfo_t *info) {
   }
 }
 
-static void drain(void) {
+static void drain_ring(void) {
   for (int i = 0; i < RING; i++) {
     if (atomic_load(&ring[i].state) != SLOT_FULL)
       continue;
@@ -209,37 +209,114 @@ void host_bridge_action(int sig, uintptr_t handler, int flags) {
 
 /* ---- vsig-bridge ----------------------------------------------------------------------- */
 
+/* ---- taking signals from the kernel ---------------------------------------------------- */
+
+/*
+ * vsig-bridge takes what the kernel has pending for the process; a thread
+ * that is about to wait in vsig, or asks what is pending, takes it too
+ * first, so that a signal another process sent before (say, before it
+ * exited) is pending in vsig as it is natively. Every taker dequeues and
+ * generates under take_lock, one signal at a time, so instances keep the
+ * kernel's order. When the default process's pool is full, a real-time
+ * signal already taken waits in `held` (it comes first next time) and the
+ * rest stay in the kernel's queue; only vsig-bridge waits for room.
+ */
+static pthread_mutex_t take_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+  bool full;
+  int sig;
+  siginfo_t si;
+} held;
+
+/* Take one signal (held first) under take_lock: 1 taken, 0 nothing pending,
+ * -1 a real-time signal waits in held for pool room. The lock is held for one
+ * signal at a time, so a thread about to wait never waits long for it. */
+static int take_one(ksigset_t set, int intr) {
+  static const struct timespec zero = {0, 0};
+  pthread_mutex_lock(&take_lock);
+  int sig;
+  siginfo_t si;
+  if (held.full) {
+    sig = held.sig;
+    si = held.si;
+  } else {
+    sig = ksig_timedwait(set, &si, &zero);
+    if (sig <= 0) {
+      pthread_mutex_unlock(&take_lock);
+      return 0;
+    }
+    if (sig == intr || expected_copy(sig, &si)) {
+      pthread_mutex_unlock(&take_lock);
+      if (sig == intr)
+        drain_ring();
+      return 1;
+    }
+  }
+  vsig_siginfo_t info;
+  ksiginfo_to_vsig(&si, &info);
+  uint64_t thread = si.si_code == SI_TKILL ? vsig__host_self_id() : 0;
+  /* Real-time signals keep their values: each takes a queue entry. */
+  int rc = 1;
+  if (vsig__host_generate(sig, &info, thread, sig >= 32) == -EAGAIN) {
+    held.full = true;
+    held.sig = sig;
+    held.si = si;
+    rc = -1;
+  } else {
+    held.full = false;
+  }
+  pthread_mutex_unlock(&take_lock);
+  return rc;
+}
+
+/* Everything pending, in order: true, or false if the pool is full. */
+static bool take_pending(ksigset_t set, int intr) {
+  for (;;) {
+    int rc = take_one(set, intr);
+    if (rc <= 0)
+      return rc == 0;
+  }
+}
+
 static void *bridge_thread(void *arg) {
   (void)arg;
   vsig__host_internal_thread(); /* a callback that runs here is outside any process */
-  atomic_store(&bridge_tid, host_thread_id());
   int intr, intr_restart;
   host_async_signals(&intr, &intr_restart);
+  ksigset_t set = async_set | KBIT(intr);
+  /* A signalfd wakes it when something is pending without taking it, so that
+   * the taking happens under take_lock. */
+  int fd = ksig_signalfd(set);
+  atomic_store(&bridge_tid, host_thread_id());
   for (;;) {
-    siginfo_t si;
-    int sig = ksig_timedwait(async_set | KBIT(intr), &si, NULL);
-    if (sig < 0)
-      continue; /* EINTR */
-    if (sig == intr) {
-      drain();
-      continue;
-    }
-    if (expected_copy(sig, &si))
-      continue;
-    vsig_siginfo_t info;
-    ksiginfo_to_vsig(&si, &info);
-    /* Real-time signals keep their values: each takes a queue entry, and when
-     * the pool is full the next ones wait in the kernel's queue meanwhile. */
-    bool queued = sig >= 32;
-    while (vsig__host_generate(sig, &info, 0, queued) == -EAGAIN)
-      vsig__host_pool_wait();
+    if (fd >= 0)
+      ksig_wait_readable(fd);
+    bool done = take_pending(async_set | KBIT(intr), intr);
+    if (!done)
+      vsig__host_pool_wait(); /* room first; the rest wait in the kernel */
+    else if (fd < 0)
+      ksig_wait_pending(set);
   }
   return NULL;
+}
+
+void host_bridge_take_pending(void) {
+  if (!atomic_load_explicit(&bridge_on, memory_order_relaxed))
+    return;
+  /* One system call when nothing is pending, the usual case. */
+  if (!(ksig_pending() & async_set) && !held.full)
+    return;
+  int intr, intr_restart;
+  host_async_signals(&intr, &intr_restart);
+  bool done = take_pending(async_set, intr);
+  if (!done) /* vsig-bridge waits for room: never a thread that may make it */
+    ksig_tgkill(atomic_load(&bridge_tid), intr);
 }
 
 static void forget_after_fork(void) {
   /* The child has no vsig-bridge yet: host_bridge_restart starts one. */
   atomic_store(&bridge_tid, 0);
+  pthread_mutex_init(&take_lock, NULL);
 }
 
 static void restart_in_child(void) {

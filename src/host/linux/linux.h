@@ -33,6 +33,13 @@ ksigset_t ksig_block(ksigset_t set);
 ksigset_t ksig_unblock(ksigset_t set);
 /* rt_sigtimedwait: the signal number, or -errno. timeout NULL waits forever. */
 int ksig_timedwait(ksigset_t set, siginfo_t *info, const struct timespec *timeout);
+/* Signals pending for the calling thread (its own and the process's). */
+ksigset_t ksig_pending(void);
+/* A signalfd for set (blocked by the caller), -1 if there is none. */
+int ksig_signalfd(ksigset_t set);
+/* Sleep until fd is readable; until one of set is pending. */
+void ksig_wait_readable(int fd);
+void ksig_wait_pending(ksigset_t set);
 /* tgkill to a thread of this process. */
 int ksig_tgkill(int tid, int sig);
 /* The process's pid, cached (reset in a fork child). */

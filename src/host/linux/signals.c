@@ -5,7 +5,9 @@
 #include "linux.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
+#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -64,6 +66,30 @@ int syscall_query_action(int sig, khandler_t *handler, int *flags, ksigset_t *ma
   if (mask)
     *mask = old.mask;
   return 0;
+}
+
+ksigset_t ksig_pending(void) {
+  ksigset_t set = 0;
+  syscall(SYS_rt_sigpending, &set, sizeof set);
+  return set;
+}
+
+int ksig_signalfd(ksigset_t set) {
+  long fd = syscall(SYS_signalfd4, -1, &set, sizeof set, SFD_CLOEXEC);
+  return fd < 0 ? -1 : (int)fd;
+}
+
+void ksig_wait_readable(int fd) {
+  struct pollfd p = {.fd = fd, .events = POLLIN};
+  syscall(SYS_ppoll, &p, 1, NULL, NULL, sizeof(ksigset_t));
+}
+
+void ksig_wait_pending(ksigset_t set) {
+  /* Without a signalfd: sleep until one of set is pending, take nothing. A
+   * short sleep and a look: the fallback only. */
+  struct timespec ms = {0, 1000000};
+  while (!(ksig_pending() & set))
+    syscall(SYS_nanosleep, &ms, NULL);
 }
 
 static ksigset_t kmask(int how, ksigset_t set) {
