@@ -12,7 +12,7 @@
 static void say(const char *fmt, ...)
 {
   int saved = errno;
-  char buf[512];
+  char buf[2048];
   va_list ap;
   va_start(ap, fmt);
   int n = vsnprintf(buf, sizeof buf, fmt, ap);
@@ -87,9 +87,16 @@ __attribute__((unused)) static const char *setstr(const sigset_t *set)
   char *b = bufs[next++ % 4];
   size_t len = 0;
   b[0] = 0;
+  int rt = 0;
+  for (int s = SIGRTMIN; s <= SIGRTMAX; s++)
+    rt += sigismember(set, s) == 1;
   for (int s = 1; s <= SIGRTMAX; s++) {
     if (s >= 32 && s < SIGRTMIN)
       continue;
+    if (s == SIGRTMIN && rt == SIGRTMAX - SIGRTMIN + 1) {
+      len += (size_t)snprintf(b + len, sizeof bufs[0] - len, "%sSIGRTMIN..SIGRTMAX", len ? " " : "");
+      break;
+    }
     if (sigismember(set, s) == 1)
       len += (size_t)snprintf(b + len, sizeof bufs[0] - len, "%s%s", len ? " " : "", signame(s));
   }
