@@ -70,7 +70,7 @@ static void on_watchdog(int sig)
 }
 
 /* Empty mask, default actions for what the program uses, and a 30 s watchdog. */
-static void start(void)
+__attribute__((unused)) static void start(void)
 {
   sigset_t none;
   sigemptyset(&none);
