@@ -11,8 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static void say(const char *fmt, ...)
-{
+static void say(const char *fmt, ...) {
   int saved = errno;
   char buf[2048];
   va_list ap;
@@ -34,8 +33,7 @@ static void say(const char *fmt, ...)
 }
 
 /* "SIGUSR1", "SIGRTMIN+2": real-time signals relative to SIGRTMIN, never a number. */
-__attribute__((unused)) static const char *signame(int sig)
-{
+__attribute__((unused)) static const char *signame(int sig) {
   static char bufs[8][32];
   static unsigned next;
   char *b = bufs[next++ % 8];
@@ -54,14 +52,12 @@ __attribute__((unused)) static const char *signame(int sig)
   return b;
 }
 
-__attribute__((unused)) static const char *errname(int e)
-{
+__attribute__((unused)) static const char *errname(int e) {
   const char *s = e ? strerrorname_np(e) : "0";
   return s ? s : "unknown errno";
 }
 
-static void on_watchdog(int sig)
-{
+static void on_watchdog(int sig) {
   (void)sig;
   static const char m[] = "watchdog\n";
   ssize_t r = write(1, m, sizeof m - 1);
@@ -70,8 +66,7 @@ static void on_watchdog(int sig)
 }
 
 /* Empty mask, default actions for what the program uses, and a 30 s watchdog. */
-__attribute__((unused)) static void start(void)
-{
+__attribute__((unused)) static void start(void) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
@@ -82,8 +77,7 @@ __attribute__((unused)) static void start(void)
   alarm(30);
 }
 /* The members of SET among 1..31 and SIGRTMIN..SIGRTMAX, by name ("none" if empty). */
-__attribute__((unused)) static const char *setstr(const sigset_t *set)
-{
+__attribute__((unused)) static const char *setstr(const sigset_t *set) {
   static char bufs[4][1024];
   static unsigned next;
   char *b = bufs[next++ % 4];
@@ -96,7 +90,8 @@ __attribute__((unused)) static const char *setstr(const sigset_t *set)
     if (s >= 32 && s < SIGRTMIN)
       continue;
     if (s == SIGRTMIN && rt == SIGRTMAX - SIGRTMIN + 1) {
-      len += (size_t)snprintf(b + len, sizeof bufs[0] - len, "%sSIGRTMIN..SIGRTMAX", len ? " " : "");
+      len +=
+          (size_t)snprintf(b + len, sizeof bufs[0] - len, "%sSIGRTMIN..SIGRTMAX", len ? " " : "");
       break;
     }
     if (sigismember(set, s) == 1)
@@ -105,22 +100,19 @@ __attribute__((unused)) static const char *setstr(const sigset_t *set)
   return len ? b : "none";
 }
 
-__attribute__((unused)) static const char *maskstr(void)
-{
+__attribute__((unused)) static const char *maskstr(void) {
   sigset_t cur;
   pthread_sigmask(SIG_BLOCK, NULL, &cur);
   return setstr(&cur);
 }
 
-__attribute__((unused)) static const char *pendstr(void)
-{
+__attribute__((unused)) static const char *pendstr(void) {
   sigset_t p;
   sigpending(&p);
   return setstr(&p);
 }
 /* SIGALRM is the subject here: the watchdog is a thread that blocks every signal. */
-static void *watchdog_thread(void *arg)
-{
+static void *watchdog_thread(void *arg) {
   (void)arg;
   struct timespec left = {30, 0};
   while (nanosleep(&left, &left) != 0)
@@ -129,8 +121,7 @@ static void *watchdog_thread(void *arg)
   return NULL;
 }
 
-static void start_here(void)
-{
+static void start_here(void) {
   sigset_t all, none;
   sigfillset(&all);
   sigemptyset(&none);
@@ -142,27 +133,23 @@ static void start_here(void)
 }
 
 static volatile sig_atomic_t runs;
-static void on_alrm(int sig)
-{
+static void on_alrm(int sig) {
   (void)sig;
   runs++;
 }
 
-static void set_real(long s, long us, long is, long ius, struct itimerval *old)
-{
+static void set_real(long s, long us, long is, long ius, struct itimerval *old) {
   struct itimerval v = {{is, ius}, {s, us}};
   if (setitimer(ITIMER_REAL, &v, old) != 0)
     say("setitimer: %s\n", errname(errno));
 }
 
-static const char *within(const struct timeval *tv, long lo_us, long hi_us)
-{
+static const char *within(const struct timeval *tv, long lo_us, long hi_us) {
   long long us = tv->tv_sec * 1000000LL + tv->tv_usec;
   return us > lo_us && us <= hi_us ? "yes" : "no";
 }
 
-int main(void)
-{
+int main(void) {
   start_here();
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
@@ -183,7 +170,8 @@ int main(void)
 
   /* alarm reports setitimer's timer, rounded to the nearest second, at least 1. */
   set_real(5, 200000, 0, 0, &old);
-  say("setitimer(5.2 s) returned the old value in (49 s, 50 s]: %s\n", within(&old.it_value, 49000000, 50000000));
+  say("setitimer(5.2 s) returned the old value in (49 s, 50 s]: %s\n",
+      within(&old.it_value, 49000000, 50000000));
   say("alarm(0) after setitimer(5.2 s): %u\n", alarm(0));
   set_real(7, 900000, 0, 0, NULL);
   say("alarm(0) after setitimer(7.9 s): %u\n", alarm(0));
@@ -193,11 +181,13 @@ int main(void)
   say("alarm(2) after setitimer(3 s, interval 1 s): %u\n", alarm(2));
   getitimer(ITIMER_REAL, &cur);
   say("getitimer after alarm(2): value in (1 s, 2 s]: %s, interval %ld.%06ld\n",
-      within(&cur.it_value, 1000000, 2000000), (long)cur.it_interval.tv_sec, (long)cur.it_interval.tv_usec);
+      within(&cur.it_value, 1000000, 2000000), (long)cur.it_interval.tv_sec,
+      (long)cur.it_interval.tv_usec);
 
   /* ualarm shares the same timer. */
   useconds_t u = ualarm(999999, 0);
-  say("ualarm(999999, 0) after alarm(2): in (1 s, 2 s]: %s\n", u > 1000000 && u <= 2000000 ? "yes" : "no");
+  say("ualarm(999999, 0) after alarm(2): in (1 s, 2 s]: %s\n",
+      u > 1000000 && u <= 2000000 ? "yes" : "no");
   u = ualarm(0, 0);
   say("ualarm(0, 0): in (0, 999999]: %s\n", u > 0 && u <= 999999 ? "yes" : "no");
   say("alarm(0) after ualarm(0, 0): %u\n", alarm(0));

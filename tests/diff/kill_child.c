@@ -11,8 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void say(const char *fmt, ...)
-{
+static void say(const char *fmt, ...) {
   int saved = errno;
   char buf[2048];
   va_list ap;
@@ -34,8 +33,7 @@ static void say(const char *fmt, ...)
 }
 
 /* "SIGUSR1", "SIGRTMIN+2": real-time signals relative to SIGRTMIN, never a number. */
-__attribute__((unused)) static const char *signame(int sig)
-{
+__attribute__((unused)) static const char *signame(int sig) {
   static char bufs[8][32];
   static unsigned next;
   char *b = bufs[next++ % 8];
@@ -54,14 +52,12 @@ __attribute__((unused)) static const char *signame(int sig)
   return b;
 }
 
-__attribute__((unused)) static const char *errname(int e)
-{
+__attribute__((unused)) static const char *errname(int e) {
   const char *s = e ? strerrorname_np(e) : "0";
   return s ? s : "unknown errno";
 }
 
-static void on_watchdog(int sig)
-{
+static void on_watchdog(int sig) {
   (void)sig;
   static const char m[] = "watchdog\n";
   ssize_t r = write(1, m, sizeof m - 1);
@@ -70,8 +66,7 @@ static void on_watchdog(int sig)
 }
 
 /* Empty mask, default actions for what the program uses, and a 30 s watchdog. */
-__attribute__((unused)) static void start(void)
-{
+__attribute__((unused)) static void start(void) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
@@ -82,8 +77,7 @@ __attribute__((unused)) static void start(void)
   alarm(30);
 }
 /* The members of SET among 1..31 and SIGRTMIN..SIGRTMAX, by name ("none" if empty). */
-__attribute__((unused)) static const char *setstr(const sigset_t *set)
-{
+__attribute__((unused)) static const char *setstr(const sigset_t *set) {
   static char bufs[4][1024];
   static unsigned next;
   char *b = bufs[next++ % 4];
@@ -96,7 +90,8 @@ __attribute__((unused)) static const char *setstr(const sigset_t *set)
     if (s >= 32 && s < SIGRTMIN)
       continue;
     if (s == SIGRTMIN && rt == SIGRTMAX - SIGRTMIN + 1) {
-      len += (size_t)snprintf(b + len, sizeof bufs[0] - len, "%sSIGRTMIN..SIGRTMAX", len ? " " : "");
+      len +=
+          (size_t)snprintf(b + len, sizeof bufs[0] - len, "%sSIGRTMIN..SIGRTMAX", len ? " " : "");
       break;
     }
     if (sigismember(set, s) == 1)
@@ -105,36 +100,31 @@ __attribute__((unused)) static const char *setstr(const sigset_t *set)
   return len ? b : "none";
 }
 
-__attribute__((unused)) static const char *maskstr(void)
-{
+__attribute__((unused)) static const char *maskstr(void) {
   sigset_t cur;
   pthread_sigmask(SIG_BLOCK, NULL, &cur);
   return setstr(&cur);
 }
 
-__attribute__((unused)) static const char *pendstr(void)
-{
+__attribute__((unused)) static const char *pendstr(void) {
   sigset_t p;
   sigpending(&p);
   return setstr(&p);
 }
 static volatile sig_atomic_t runs;
-static void on_usr1(int sig)
-{
+static void on_usr1(int sig) {
   (void)sig;
   runs++;
 }
 
-static void result(const char *what, int r)
-{
+static void result(const char *what, int r) {
   if (r == 0)
     say("%s: 0\n", what);
   else
     say("%s: %d %s\n", what, r, errname(errno));
 }
 
-static void describe(const char *who, int st)
-{
+static void describe(const char *who, int st) {
   if (WIFEXITED(st))
     say("%s: exited with %d\n", who, WEXITSTATUS(st));
   else if (WIFSIGNALED(st))
@@ -149,8 +139,7 @@ static void describe(const char *who, int st)
 
 /* Fork a child that writes one byte into the returned pipe when it is about to run
  * BODY, and wait for that byte. */
-static pid_t spawn(void (*body)(void))
-{
+static pid_t spawn(void (*body)(void)) {
   int p[2];
   if (pipe(p))
     _exit(1);
@@ -172,14 +161,12 @@ static pid_t spawn(void (*body)(void))
   return c;
 }
 
-static void pause_forever(void)
-{
+static void pause_forever(void) {
   for (;;)
     pause();
 }
 
-static void pause_once(void)
-{
+static void pause_once(void) {
   /* SIGUSR1 is blocked here (inherited): sigsuspend takes it atomically. */
   sigset_t none;
   sigemptyset(&none);
@@ -187,8 +174,7 @@ static void pause_once(void)
   _exit(r == -1 && errno == EINTR ? 10 + runs : 1);
 }
 
-static void wait_value(void)
-{
+static void wait_value(void) {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGRTMIN);
@@ -200,8 +186,7 @@ static void wait_value(void)
   say("child: kill(getppid(), 0): %d\n", kill(getppid(), 0));
 }
 
-int main(void)
-{
+int main(void) {
   start();
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
@@ -274,7 +259,7 @@ int main(void)
   int r = kill(1, 0);
   int e = errno;
   int allowed = geteuid() == 0 || (stat("/proc/1", &init) == 0 && init.st_uid == geteuid());
-  say("kill(1, 0): %s\n", (allowed ? r == 0 : r == -1 && e == EPERM) ? "as the permissions say"
-                                                                     : "unexpected");
+  say("kill(1, 0): %s\n",
+      (allowed ? r == 0 : r == -1 && e == EPERM) ? "as the permissions say" : "unexpected");
   return 0;
 }

@@ -11,8 +11,7 @@
 #include <sys/select.h>
 #include <unistd.h>
 
-static void say(const char *fmt, ...)
-{
+static void say(const char *fmt, ...) {
   int saved = errno;
   char buf[2048];
   va_list ap;
@@ -34,8 +33,7 @@ static void say(const char *fmt, ...)
 }
 
 /* "SIGUSR1", "SIGRTMIN+2": real-time signals relative to SIGRTMIN, never a number. */
-__attribute__((unused)) static const char *signame(int sig)
-{
+__attribute__((unused)) static const char *signame(int sig) {
   static char bufs[8][32];
   static unsigned next;
   char *b = bufs[next++ % 8];
@@ -54,14 +52,12 @@ __attribute__((unused)) static const char *signame(int sig)
   return b;
 }
 
-__attribute__((unused)) static const char *errname(int e)
-{
+__attribute__((unused)) static const char *errname(int e) {
   const char *s = e ? strerrorname_np(e) : "0";
   return s ? s : "unknown errno";
 }
 
-static void on_watchdog(int sig)
-{
+static void on_watchdog(int sig) {
   (void)sig;
   static const char m[] = "watchdog\n";
   ssize_t r = write(1, m, sizeof m - 1);
@@ -70,8 +66,7 @@ static void on_watchdog(int sig)
 }
 
 /* Empty mask, default actions for what the program uses, and a 30 s watchdog. */
-__attribute__((unused)) static void start(void)
-{
+__attribute__((unused)) static void start(void) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
@@ -82,8 +77,7 @@ __attribute__((unused)) static void start(void)
   alarm(30);
 }
 /* The members of SET among 1..31 and SIGRTMIN..SIGRTMAX, by name ("none" if empty). */
-__attribute__((unused)) static const char *setstr(const sigset_t *set)
-{
+__attribute__((unused)) static const char *setstr(const sigset_t *set) {
   static char bufs[4][1024];
   static unsigned next;
   char *b = bufs[next++ % 4];
@@ -96,7 +90,8 @@ __attribute__((unused)) static const char *setstr(const sigset_t *set)
     if (s >= 32 && s < SIGRTMIN)
       continue;
     if (s == SIGRTMIN && rt == SIGRTMAX - SIGRTMIN + 1) {
-      len += (size_t)snprintf(b + len, sizeof bufs[0] - len, "%sSIGRTMIN..SIGRTMAX", len ? " " : "");
+      len +=
+          (size_t)snprintf(b + len, sizeof bufs[0] - len, "%sSIGRTMIN..SIGRTMAX", len ? " " : "");
       break;
     }
     if (sigismember(set, s) == 1)
@@ -105,23 +100,20 @@ __attribute__((unused)) static const char *setstr(const sigset_t *set)
   return len ? b : "none";
 }
 
-__attribute__((unused)) static const char *maskstr(void)
-{
+__attribute__((unused)) static const char *maskstr(void) {
   sigset_t cur;
   pthread_sigmask(SIG_BLOCK, NULL, &cur);
   return setstr(&cur);
 }
 
-__attribute__((unused)) static const char *pendstr(void)
-{
+__attribute__((unused)) static const char *pendstr(void) {
   sigset_t p;
   sigpending(&p);
   return setstr(&p);
 }
 static volatile sig_atomic_t runs[65], hup_blocked_inside[65];
 
-static void on_sig(int sig)
-{
+static void on_sig(int sig) {
   runs[sig]++;
   sigset_t cur;
   pthread_sigmask(SIG_BLOCK, NULL, &cur);
@@ -131,20 +123,19 @@ static void on_sig(int sig)
 static sigset_t outside, temp;
 static int pfd[2];
 
-static void after(const char *what, int r, int e)
-{
+static void after(const char *what, int r, int e) {
   if (r < 0)
     say("%s: -1 %s\n", what, errname(e));
   else
     say("%s: %d\n", what, r);
-  say("  handler runs USR1 %d (under the temporary mask: %s), USR2 %d; mask after: %s; pending: %s\n",
+  say("  handler runs USR1 %d (under the temporary mask: %s), USR2 %d; mask after: %s; pending: "
+      "%s\n",
       (int)runs[SIGUSR1], runs[SIGUSR1] ? (hup_blocked_inside[SIGUSR1] ? "yes" : "no") : "-",
       (int)runs[SIGUSR2], maskstr(), pendstr());
   runs[SIGUSR1] = runs[SIGUSR2] = 0;
 }
 
-static int do_pselect(int with_fd, int zero_timeout, const sigset_t *mask)
-{
+static int do_pselect(int with_fd, int zero_timeout, const sigset_t *mask) {
   fd_set rd;
   FD_ZERO(&rd);
   FD_SET(pfd[0], &rd);
@@ -153,15 +144,13 @@ static int do_pselect(int with_fd, int zero_timeout, const sigset_t *mask)
                  zero_timeout ? &zero : &longer, mask);
 }
 
-static int do_ppoll(int zero_timeout, const sigset_t *mask)
-{
+static int do_ppoll(int zero_timeout, const sigset_t *mask) {
   struct pollfd p = {.fd = pfd[0], .events = POLLIN};
   struct timespec zero = {0, 0};
   return ppoll(&p, 1, zero_timeout ? &zero : NULL, mask);
 }
 
-static void *sender(void *arg)
-{
+static void *sender(void *arg) {
   (void)arg;
   /* USR1 is blocked here (inherited), so the process-directed signal waits for a
    * thread that unblocks it: main, inside ppoll. */
@@ -169,8 +158,7 @@ static void *sender(void *arg)
   return NULL;
 }
 
-int main(void)
-{
+int main(void) {
   start();
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);

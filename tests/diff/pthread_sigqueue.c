@@ -9,8 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static void say(const char *fmt, ...)
-{
+static void say(const char *fmt, ...) {
   int saved = errno;
   char buf[2048];
   va_list ap;
@@ -32,8 +31,7 @@ static void say(const char *fmt, ...)
 }
 
 /* "SIGUSR1", "SIGRTMIN+2": real-time signals relative to SIGRTMIN, never a number. */
-__attribute__((unused)) static const char *signame(int sig)
-{
+__attribute__((unused)) static const char *signame(int sig) {
   static char bufs[8][32];
   static unsigned next;
   char *b = bufs[next++ % 8];
@@ -52,14 +50,12 @@ __attribute__((unused)) static const char *signame(int sig)
   return b;
 }
 
-__attribute__((unused)) static const char *errname(int e)
-{
+__attribute__((unused)) static const char *errname(int e) {
   const char *s = e ? strerrorname_np(e) : "0";
   return s ? s : "unknown errno";
 }
 
-static void on_watchdog(int sig)
-{
+static void on_watchdog(int sig) {
   (void)sig;
   static const char m[] = "watchdog\n";
   ssize_t r = write(1, m, sizeof m - 1);
@@ -68,8 +64,7 @@ static void on_watchdog(int sig)
 }
 
 /* Empty mask, default actions for what the program uses, and a 30 s watchdog. */
-__attribute__((unused)) static void start(void)
-{
+__attribute__((unused)) static void start(void) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
@@ -80,8 +75,7 @@ __attribute__((unused)) static void start(void)
   alarm(30);
 }
 /* The members of SET among 1..31 and SIGRTMIN..SIGRTMAX, by name ("none" if empty). */
-__attribute__((unused)) static const char *setstr(const sigset_t *set)
-{
+__attribute__((unused)) static const char *setstr(const sigset_t *set) {
   static char bufs[4][1024];
   static unsigned next;
   char *b = bufs[next++ % 4];
@@ -94,7 +88,8 @@ __attribute__((unused)) static const char *setstr(const sigset_t *set)
     if (s >= 32 && s < SIGRTMIN)
       continue;
     if (s == SIGRTMIN && rt == SIGRTMAX - SIGRTMIN + 1) {
-      len += (size_t)snprintf(b + len, sizeof bufs[0] - len, "%sSIGRTMIN..SIGRTMAX", len ? " " : "");
+      len +=
+          (size_t)snprintf(b + len, sizeof bufs[0] - len, "%sSIGRTMIN..SIGRTMAX", len ? " " : "");
       break;
     }
     if (sigismember(set, s) == 1)
@@ -103,27 +98,22 @@ __attribute__((unused)) static const char *setstr(const sigset_t *set)
   return len ? b : "none";
 }
 
-__attribute__((unused)) static const char *maskstr(void)
-{
+__attribute__((unused)) static const char *maskstr(void) {
   sigset_t cur;
   pthread_sigmask(SIG_BLOCK, NULL, &cur);
   return setstr(&cur);
 }
 
-__attribute__((unused)) static const char *pendstr(void)
-{
+__attribute__((unused)) static const char *pendstr(void) {
   sigset_t p;
   sigpending(&p);
   return setstr(&p);
 }
 static pthread_t target;
 static volatile sig_atomic_t runs;
-static struct {
-  int sig, code, value, in_target, pid_ok, uid_ok;
-} seen[4];
+static struct { int sig, code, value, in_target, pid_ok, uid_ok; } seen[4];
 
-static void on_info(int sig, siginfo_t *si, void *uc)
-{
+static void on_info(int sig, siginfo_t *si, void *uc) {
   (void)uc;
   int i = runs;
   if (i < 4) {
@@ -137,8 +127,7 @@ static void on_info(int sig, siginfo_t *si, void *uc)
   runs = i + 1;
 }
 
-static const char *code(int c)
-{
+static const char *code(int c) {
   switch (c) {
   case SI_QUEUE:
     return "SI_QUEUE";
@@ -151,12 +140,9 @@ static const char *code(int c)
   }
 }
 
-
-
 static int ready[2], go_on[2];
 
-static void *thread_main(void *arg)
-{
+static void *thread_main(void *arg) {
   (void)arg;
   /* The signals are blocked here until sigsuspend takes them. */
   sigset_t none;
@@ -175,13 +161,9 @@ static void *thread_main(void *arg)
   return NULL;
 }
 
-static void result(const char *what, int r)
-{
-  say("%s: %s\n", what, r == 0 ? "0" : errname(r));
-}
+static void result(const char *what, int r) { say("%s: %s\n", what, r == 0 ? "0" : errname(r)); }
 
-int main(void)
-{
+int main(void) {
 
   start();
   struct sigaction sa;
@@ -202,13 +184,16 @@ int main(void)
   if (read(ready[0], &c, 1) != 1)
     return 1;
 
-  result("pthread_sigqueue(thread, 0, 7)", pthread_sigqueue(target, 0, (union sigval){.sival_int = 7}));
+  result("pthread_sigqueue(thread, 0, 7)",
+         pthread_sigqueue(target, 0, (union sigval){.sival_int = 7}));
   result("pthread_sigqueue(thread, SIGRTMIN, 100)",
          pthread_sigqueue(target, SIGRTMIN, (union sigval){.sival_int = 100}));
   result("pthread_sigqueue(thread, SIGUSR1, 42)",
          pthread_sigqueue(target, SIGUSR1, (union sigval){.sival_int = 42}));
-  result("pthread_sigqueue(thread, 65, 1)", pthread_sigqueue(target, 65, (union sigval){.sival_int = 1}));
-  result("pthread_sigqueue(thread, -1, 1)", pthread_sigqueue(target, -1, (union sigval){.sival_int = 1}));
+  result("pthread_sigqueue(thread, 65, 1)",
+         pthread_sigqueue(target, 65, (union sigval){.sival_int = 1}));
+  result("pthread_sigqueue(thread, -1, 1)",
+         pthread_sigqueue(target, -1, (union sigval){.sival_int = 1}));
   if (write(go_on[1], "g", 1) != 1)
     return 1;
   if (read(ready[0], &c, 1) != 1)
@@ -222,8 +207,9 @@ int main(void)
   for (int i = 0; i < runs && i < 4; i++)
     say("delivery %d: %s, si_code %s, value %d, in the target thread: %s, si_pid ours: %s, "
         "si_uid ours: %s\n",
-        i + 1, signame(seen[i].sig), code(seen[i].code), seen[i].value, seen[i].in_target ? "yes" : "no",
-        seen[i].pid_ok ? "yes" : "no", seen[i].uid_ok ? "yes" : "no");
+        i + 1, signame(seen[i].sig), code(seen[i].code), seen[i].value,
+        seen[i].in_target ? "yes" : "no", seen[i].pid_ok ? "yes" : "no",
+        seen[i].uid_ok ? "yes" : "no");
   say("handler runs: %d\n", (int)runs);
 
   /* To ourselves: delivered before pthread_sigqueue returns once unblocked. */

@@ -12,8 +12,7 @@
 
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 
-static void say(const char *fmt, ...)
-{
+static void say(const char *fmt, ...) {
   int saved = errno;
   char buf[2048];
   va_list ap;
@@ -35,8 +34,7 @@ static void say(const char *fmt, ...)
 }
 
 /* "SIGUSR1", "SIGRTMIN+2": real-time signals relative to SIGRTMIN, never a number. */
-__attribute__((unused)) static const char *signame(int sig)
-{
+__attribute__((unused)) static const char *signame(int sig) {
   static char bufs[8][32];
   static unsigned next;
   char *b = bufs[next++ % 8];
@@ -55,14 +53,12 @@ __attribute__((unused)) static const char *signame(int sig)
   return b;
 }
 
-__attribute__((unused)) static const char *errname(int e)
-{
+__attribute__((unused)) static const char *errname(int e) {
   const char *s = e ? strerrorname_np(e) : "0";
   return s ? s : "unknown errno";
 }
 
-static void on_watchdog(int sig)
-{
+static void on_watchdog(int sig) {
   (void)sig;
   static const char m[] = "watchdog\n";
   ssize_t r = write(1, m, sizeof m - 1);
@@ -71,8 +67,7 @@ static void on_watchdog(int sig)
 }
 
 /* Empty mask, default actions for what the program uses, and a 30 s watchdog. */
-__attribute__((unused)) static void start(void)
-{
+__attribute__((unused)) static void start(void) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
@@ -83,8 +78,7 @@ __attribute__((unused)) static void start(void)
   alarm(30);
 }
 /* The members of SET among 1..31 and SIGRTMIN..SIGRTMAX, by name ("none" if empty). */
-__attribute__((unused)) static const char *setstr(const sigset_t *set)
-{
+__attribute__((unused)) static const char *setstr(const sigset_t *set) {
   static char bufs[4][1024];
   static unsigned next;
   char *b = bufs[next++ % 4];
@@ -97,7 +91,8 @@ __attribute__((unused)) static const char *setstr(const sigset_t *set)
     if (s >= 32 && s < SIGRTMIN)
       continue;
     if (s == SIGRTMIN && rt == SIGRTMAX - SIGRTMIN + 1) {
-      len += (size_t)snprintf(b + len, sizeof bufs[0] - len, "%sSIGRTMIN..SIGRTMAX", len ? " " : "");
+      len +=
+          (size_t)snprintf(b + len, sizeof bufs[0] - len, "%sSIGRTMIN..SIGRTMAX", len ? " " : "");
       break;
     }
     if (sigismember(set, s) == 1)
@@ -106,15 +101,13 @@ __attribute__((unused)) static const char *setstr(const sigset_t *set)
   return len ? b : "none";
 }
 
-__attribute__((unused)) static const char *maskstr(void)
-{
+__attribute__((unused)) static const char *maskstr(void) {
   sigset_t cur;
   pthread_sigmask(SIG_BLOCK, NULL, &cur);
   return setstr(&cur);
 }
 
-__attribute__((unused)) static const char *pendstr(void)
-{
+__attribute__((unused)) static const char *pendstr(void) {
   sigset_t p;
   sigpending(&p);
   return setstr(&p);
@@ -124,8 +117,7 @@ static int ack_fd = -1; /* the handler writes one byte here */
 static volatile sig_atomic_t runs;
 static char inside[256];
 
-static void on_sig(int sig)
-{
+static void on_sig(int sig) {
   (void)sig;
   runs++;
   sigset_t cur;
@@ -136,8 +128,7 @@ static void on_sig(int sig)
 }
 
 /* The state letter of process PID in /proc/PID/stat, or 0. */
-static char proc_state(pid_t pid)
-{
+static char proc_state(pid_t pid) {
   char path[64], buf[512];
   snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
   FILE *f = fopen(path, "r");
@@ -154,8 +145,7 @@ static char proc_state(pid_t pid)
  * "about to read", then until /proc shows the parent asleep (twice, 2 ms apart), sends
  * SIG, waits for the handler's byte, then writes one byte into the pipe. So read()
  * either fails with EINTR or, restarted, returns that byte. Returns read's result. */
-static ssize_t read_interrupted(int sig, int *err)
-{
+static ssize_t read_interrupted(int sig, int *err) {
   int data[2], ready[2], ack[2];
   if (pipe(data) || pipe(ready) || pipe(ack)) {
     say("pipe failed\n");
@@ -199,8 +189,7 @@ static ssize_t read_interrupted(int sig, int *err)
   return r;
 }
 
-static void report_read(const char *what, int sig)
-{
+static void report_read(const char *what, int sig) {
   int before = runs, err = 0;
   ssize_t r = read_interrupted(sig, &err);
   if (r < 0)
@@ -209,8 +198,7 @@ static void report_read(const char *what, int sig)
     say("%s: read returned %zd (restarted), handler runs %d\n", what, r, (int)runs - before);
 }
 
-static const char *hname(void (*h)(int))
-{
+static const char *hname(void (*h)(int)) {
   if (h == SIG_ERR)
     return "SIG_ERR";
   if (h == SIG_DFL)
@@ -220,27 +208,25 @@ static const char *hname(void (*h)(int))
   return h == on_sig ? "on_sig" : "another handler";
 }
 
-static void show(int sig)
-{
+static void show(int sig) {
   struct sigaction old;
   sigaction(sig, NULL, &old);
   int known = SA_RESTART | SA_RESETHAND | SA_NODEFER | SA_SIGINFO | SA_ONSTACK;
   say("  %s: disposition %s, flags%s%s%s%s%s, sa_mask %s\n", signame(sig), hname(old.sa_handler),
       old.sa_flags & SA_RESTART ? " SA_RESTART" : "",
       old.sa_flags & SA_RESETHAND ? " SA_RESETHAND" : "",
-      old.sa_flags & SA_NODEFER ? " SA_NODEFER" : "", old.sa_flags & SA_SIGINFO ? " SA_SIGINFO" : "",
-      (old.sa_flags & known) ? "" : " none", setstr(&old.sa_mask));
+      old.sa_flags & SA_NODEFER ? " SA_NODEFER" : "",
+      old.sa_flags & SA_SIGINFO ? " SA_SIGINFO" : "", (old.sa_flags & known) ? "" : " none",
+      setstr(&old.sa_mask));
 }
-static void result(const char *what, int r)
-{
+static void result(const char *what, int r) {
   if (r == 0)
     say("%s: 0\n", what);
   else
     say("%s: %d %s\n", what, r, errname(errno));
 }
 
-int main(void)
-{
+int main(void) {
   start();
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);

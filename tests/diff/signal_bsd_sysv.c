@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Pins down glibc's signal (BSD: SA_RESTART, kept), bsd_signal (the same) and sysv_signal
- * (SA_RESETHAND|SA_NODEFER, no restart), seen through sigaction and a read() a signal interrupts. */
+ * (SA_RESETHAND|SA_NODEFER, no restart), seen through sigaction and a read() a signal interrupts.
+ */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -13,8 +14,7 @@
 /* Exported by glibc, declared by <signal.h> only for XPG4.2 to XPG6. */
 extern __sighandler_t bsd_signal(int sig, __sighandler_t handler);
 
-static void say(const char *fmt, ...)
-{
+static void say(const char *fmt, ...) {
   int saved = errno;
   char buf[2048];
   va_list ap;
@@ -36,8 +36,7 @@ static void say(const char *fmt, ...)
 }
 
 /* "SIGUSR1", "SIGRTMIN+2": real-time signals relative to SIGRTMIN, never a number. */
-__attribute__((unused)) static const char *signame(int sig)
-{
+__attribute__((unused)) static const char *signame(int sig) {
   static char bufs[8][32];
   static unsigned next;
   char *b = bufs[next++ % 8];
@@ -56,14 +55,12 @@ __attribute__((unused)) static const char *signame(int sig)
   return b;
 }
 
-__attribute__((unused)) static const char *errname(int e)
-{
+__attribute__((unused)) static const char *errname(int e) {
   const char *s = e ? strerrorname_np(e) : "0";
   return s ? s : "unknown errno";
 }
 
-static void on_watchdog(int sig)
-{
+static void on_watchdog(int sig) {
   (void)sig;
   static const char m[] = "watchdog\n";
   ssize_t r = write(1, m, sizeof m - 1);
@@ -72,8 +69,7 @@ static void on_watchdog(int sig)
 }
 
 /* Empty mask, default actions for what the program uses, and a 30 s watchdog. */
-__attribute__((unused)) static void start(void)
-{
+__attribute__((unused)) static void start(void) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
@@ -84,8 +80,7 @@ __attribute__((unused)) static void start(void)
   alarm(30);
 }
 /* The members of SET among 1..31 and SIGRTMIN..SIGRTMAX, by name ("none" if empty). */
-__attribute__((unused)) static const char *setstr(const sigset_t *set)
-{
+__attribute__((unused)) static const char *setstr(const sigset_t *set) {
   static char bufs[4][1024];
   static unsigned next;
   char *b = bufs[next++ % 4];
@@ -98,7 +93,8 @@ __attribute__((unused)) static const char *setstr(const sigset_t *set)
     if (s >= 32 && s < SIGRTMIN)
       continue;
     if (s == SIGRTMIN && rt == SIGRTMAX - SIGRTMIN + 1) {
-      len += (size_t)snprintf(b + len, sizeof bufs[0] - len, "%sSIGRTMIN..SIGRTMAX", len ? " " : "");
+      len +=
+          (size_t)snprintf(b + len, sizeof bufs[0] - len, "%sSIGRTMIN..SIGRTMAX", len ? " " : "");
       break;
     }
     if (sigismember(set, s) == 1)
@@ -107,15 +103,13 @@ __attribute__((unused)) static const char *setstr(const sigset_t *set)
   return len ? b : "none";
 }
 
-__attribute__((unused)) static const char *maskstr(void)
-{
+__attribute__((unused)) static const char *maskstr(void) {
   sigset_t cur;
   pthread_sigmask(SIG_BLOCK, NULL, &cur);
   return setstr(&cur);
 }
 
-__attribute__((unused)) static const char *pendstr(void)
-{
+__attribute__((unused)) static const char *pendstr(void) {
   sigset_t p;
   sigpending(&p);
   return setstr(&p);
@@ -125,8 +119,7 @@ static int ack_fd = -1; /* the handler writes one byte here */
 static volatile sig_atomic_t runs;
 static char inside[256];
 
-static void on_sig(int sig)
-{
+static void on_sig(int sig) {
   (void)sig;
   runs++;
   sigset_t cur;
@@ -137,8 +130,7 @@ static void on_sig(int sig)
 }
 
 /* The state letter of process PID in /proc/PID/stat, or 0. */
-static char proc_state(pid_t pid)
-{
+static char proc_state(pid_t pid) {
   char path[64], buf[512];
   snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
   FILE *f = fopen(path, "r");
@@ -155,8 +147,7 @@ static char proc_state(pid_t pid)
  * "about to read", then until /proc shows the parent asleep (twice, 2 ms apart), sends
  * SIG, waits for the handler's byte, then writes one byte into the pipe. So read()
  * either fails with EINTR or, restarted, returns that byte. Returns read's result. */
-static ssize_t read_interrupted(int sig, int *err)
-{
+static ssize_t read_interrupted(int sig, int *err) {
   int data[2], ready[2], ack[2];
   if (pipe(data) || pipe(ready) || pipe(ack)) {
     say("pipe failed\n");
@@ -200,8 +191,7 @@ static ssize_t read_interrupted(int sig, int *err)
   return r;
 }
 
-static void report_read(const char *what, int sig)
-{
+static void report_read(const char *what, int sig) {
   int before = runs, err = 0;
   ssize_t r = read_interrupted(sig, &err);
   if (r < 0)
@@ -210,8 +200,7 @@ static void report_read(const char *what, int sig)
     say("%s: read returned %zd (restarted), handler runs %d\n", what, r, (int)runs - before);
 }
 
-static const char *hname(void (*h)(int))
-{
+static const char *hname(void (*h)(int)) {
   if (h == SIG_ERR)
     return "SIG_ERR";
   if (h == SIG_DFL)
@@ -221,27 +210,25 @@ static const char *hname(void (*h)(int))
   return h == on_sig ? "on_sig" : "another handler";
 }
 
-static void show(int sig)
-{
+static void show(int sig) {
   struct sigaction old;
   sigaction(sig, NULL, &old);
   int known = SA_RESTART | SA_RESETHAND | SA_NODEFER | SA_SIGINFO | SA_ONSTACK;
   say("  %s: disposition %s, flags%s%s%s%s%s, sa_mask %s\n", signame(sig), hname(old.sa_handler),
       old.sa_flags & SA_RESTART ? " SA_RESTART" : "",
       old.sa_flags & SA_RESETHAND ? " SA_RESETHAND" : "",
-      old.sa_flags & SA_NODEFER ? " SA_NODEFER" : "", old.sa_flags & SA_SIGINFO ? " SA_SIGINFO" : "",
-      (old.sa_flags & known) ? "" : " none", setstr(&old.sa_mask));
+      old.sa_flags & SA_NODEFER ? " SA_NODEFER" : "",
+      old.sa_flags & SA_SIGINFO ? " SA_SIGINFO" : "", (old.sa_flags & known) ? "" : " none",
+      setstr(&old.sa_mask));
 }
-static void ret(const char *what, void (*h)(int))
-{
+static void ret(const char *what, void (*h)(int)) {
   if (h == SIG_ERR)
     say("%s returned SIG_ERR, errno %s\n", what, errname(errno));
   else
     say("%s returned %s\n", what, hname(h));
 }
 
-int main(void)
-{
+int main(void) {
   start();
   signal(SIGUSR1, SIG_DFL);
   signal(SIGUSR2, SIG_DFL);

@@ -9,8 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static void say(const char *fmt, ...)
-{
+static void say(const char *fmt, ...) {
   int saved = errno;
   char buf[2048];
   va_list ap;
@@ -32,8 +31,7 @@ static void say(const char *fmt, ...)
 }
 
 /* "SIGUSR1", "SIGRTMIN+2": real-time signals relative to SIGRTMIN, never a number. */
-__attribute__((unused)) static const char *signame(int sig)
-{
+__attribute__((unused)) static const char *signame(int sig) {
   static char bufs[8][32];
   static unsigned next;
   char *b = bufs[next++ % 8];
@@ -52,14 +50,12 @@ __attribute__((unused)) static const char *signame(int sig)
   return b;
 }
 
-__attribute__((unused)) static const char *errname(int e)
-{
+__attribute__((unused)) static const char *errname(int e) {
   const char *s = e ? strerrorname_np(e) : "0";
   return s ? s : "unknown errno";
 }
 
-static void on_watchdog(int sig)
-{
+static void on_watchdog(int sig) {
   (void)sig;
   static const char m[] = "watchdog\n";
   ssize_t r = write(1, m, sizeof m - 1);
@@ -68,8 +64,7 @@ static void on_watchdog(int sig)
 }
 
 /* Empty mask, default actions for what the program uses, and a 30 s watchdog. */
-__attribute__((unused)) static void start(void)
-{
+__attribute__((unused)) static void start(void) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
@@ -80,8 +75,7 @@ __attribute__((unused)) static void start(void)
   alarm(30);
 }
 /* The members of SET among 1..31 and SIGRTMIN..SIGRTMAX, by name ("none" if empty). */
-__attribute__((unused)) static const char *setstr(const sigset_t *set)
-{
+__attribute__((unused)) static const char *setstr(const sigset_t *set) {
   static char bufs[4][1024];
   static unsigned next;
   char *b = bufs[next++ % 4];
@@ -94,7 +88,8 @@ __attribute__((unused)) static const char *setstr(const sigset_t *set)
     if (s >= 32 && s < SIGRTMIN)
       continue;
     if (s == SIGRTMIN && rt == SIGRTMAX - SIGRTMIN + 1) {
-      len += (size_t)snprintf(b + len, sizeof bufs[0] - len, "%sSIGRTMIN..SIGRTMAX", len ? " " : "");
+      len +=
+          (size_t)snprintf(b + len, sizeof bufs[0] - len, "%sSIGRTMIN..SIGRTMAX", len ? " " : "");
       break;
     }
     if (sigismember(set, s) == 1)
@@ -103,21 +98,18 @@ __attribute__((unused)) static const char *setstr(const sigset_t *set)
   return len ? b : "none";
 }
 
-__attribute__((unused)) static const char *maskstr(void)
-{
+__attribute__((unused)) static const char *maskstr(void) {
   sigset_t cur;
   pthread_sigmask(SIG_BLOCK, NULL, &cur);
   return setstr(&cur);
 }
 
-__attribute__((unused)) static const char *pendstr(void)
-{
+__attribute__((unused)) static const char *pendstr(void) {
   sigset_t p;
   sigpending(&p);
   return setstr(&p);
 }
-static void mk(sigset_t *s, int a, int b)
-{
+static void mk(sigset_t *s, int a, int b) {
   sigemptyset(s);
   if (a)
     sigaddset(s, a);
@@ -125,8 +117,7 @@ static void mk(sigset_t *s, int a, int b)
     sigaddset(s, b);
 }
 
-int main(void)
-{
+int main(void) {
   start();
   sigset_t a, b, c, d, e;
   mk(&a, SIGUSR2, SIGHUP);
@@ -137,7 +128,8 @@ int main(void)
   r = sigandset(&d, &a, &b);
   say("sigandset(d, a, b): %d, d = %s\n", r, setstr(&d));
   mk(&e, 0, 0);
-  say("sigisemptyset: a %d, d %d, empty %d\n", sigisemptyset(&a), sigisemptyset(&d), sigisemptyset(&e));
+  say("sigisemptyset: a %d, d %d, empty %d\n", sigisemptyset(&a), sigisemptyset(&d),
+      sigisemptyset(&e));
   sigset_t rt;
   mk(&rt, SIGRTMIN, 0);
   sigandset(&e, &a, &rt);

@@ -11,8 +11,7 @@
 
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 
-static void say(const char *fmt, ...)
-{
+static void say(const char *fmt, ...) {
   int saved = errno;
   char buf[2048];
   va_list ap;
@@ -34,8 +33,7 @@ static void say(const char *fmt, ...)
 }
 
 /* "SIGUSR1", "SIGRTMIN+2": real-time signals relative to SIGRTMIN, never a number. */
-__attribute__((unused)) static const char *signame(int sig)
-{
+__attribute__((unused)) static const char *signame(int sig) {
   static char bufs[8][32];
   static unsigned next;
   char *b = bufs[next++ % 8];
@@ -54,14 +52,12 @@ __attribute__((unused)) static const char *signame(int sig)
   return b;
 }
 
-__attribute__((unused)) static const char *errname(int e)
-{
+__attribute__((unused)) static const char *errname(int e) {
   const char *s = e ? strerrorname_np(e) : "0";
   return s ? s : "unknown errno";
 }
 
-static void on_watchdog(int sig)
-{
+static void on_watchdog(int sig) {
   (void)sig;
   static const char m[] = "watchdog\n";
   ssize_t r = write(1, m, sizeof m - 1);
@@ -70,8 +66,7 @@ static void on_watchdog(int sig)
 }
 
 /* Empty mask, default actions for what the program uses, and a 30 s watchdog. */
-__attribute__((unused)) static void start(void)
-{
+__attribute__((unused)) static void start(void) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
@@ -82,8 +77,7 @@ __attribute__((unused)) static void start(void)
   alarm(30);
 }
 /* The members of SET among 1..31 and SIGRTMIN..SIGRTMAX, by name ("none" if empty). */
-__attribute__((unused)) static const char *setstr(const sigset_t *set)
-{
+__attribute__((unused)) static const char *setstr(const sigset_t *set) {
   static char bufs[4][1024];
   static unsigned next;
   char *b = bufs[next++ % 4];
@@ -96,7 +90,8 @@ __attribute__((unused)) static const char *setstr(const sigset_t *set)
     if (s >= 32 && s < SIGRTMIN)
       continue;
     if (s == SIGRTMIN && rt == SIGRTMAX - SIGRTMIN + 1) {
-      len += (size_t)snprintf(b + len, sizeof bufs[0] - len, "%sSIGRTMIN..SIGRTMAX", len ? " " : "");
+      len +=
+          (size_t)snprintf(b + len, sizeof bufs[0] - len, "%sSIGRTMIN..SIGRTMAX", len ? " " : "");
       break;
     }
     if (sigismember(set, s) == 1)
@@ -105,15 +100,13 @@ __attribute__((unused)) static const char *setstr(const sigset_t *set)
   return len ? b : "none";
 }
 
-__attribute__((unused)) static const char *maskstr(void)
-{
+__attribute__((unused)) static const char *maskstr(void) {
   sigset_t cur;
   pthread_sigmask(SIG_BLOCK, NULL, &cur);
   return setstr(&cur);
 }
 
-__attribute__((unused)) static const char *pendstr(void)
-{
+__attribute__((unused)) static const char *pendstr(void) {
   sigset_t p;
   sigpending(&p);
   return setstr(&p);
@@ -121,14 +114,12 @@ __attribute__((unused)) static const char *pendstr(void)
 static volatile sig_atomic_t h1_runs, h2_runs;
 static char inside[256];
 
-static void h1(int sig)
-{
+static void h1(int sig) {
   (void)sig;
   h1_runs++;
 }
 
-static void h2(int sig)
-{
+static void h2(int sig) {
   (void)sig;
   h2_runs++;
   sigset_t cur;
@@ -136,8 +127,7 @@ static void h2(int sig)
   snprintf(inside, sizeof inside, "%s", setstr(&cur));
 }
 
-static const char *hname(void (*h)(int))
-{
+static const char *hname(void (*h)(int)) {
   if (h == SIG_ERR)
     return "SIG_ERR";
   if (h == SIG_HOLD)
@@ -153,28 +143,26 @@ static const char *hname(void (*h)(int))
   return "another handler";
 }
 
-static void show(int sig)
-{
+static void show(int sig) {
   struct sigaction old;
   sigaction(sig, NULL, &old);
   int known = SA_RESTART | SA_RESETHAND | SA_NODEFER | SA_SIGINFO | SA_ONSTACK;
   say("  %s: disposition %s, flags%s%s%s%s%s, sa_mask %s\n", signame(sig), hname(old.sa_handler),
       old.sa_flags & SA_RESTART ? " SA_RESTART" : "",
       old.sa_flags & SA_RESETHAND ? " SA_RESETHAND" : "",
-      old.sa_flags & SA_NODEFER ? " SA_NODEFER" : "", old.sa_flags & SA_SIGINFO ? " SA_SIGINFO" : "",
-      (old.sa_flags & known) ? "" : " none", setstr(&old.sa_mask));
+      old.sa_flags & SA_NODEFER ? " SA_NODEFER" : "",
+      old.sa_flags & SA_SIGINFO ? " SA_SIGINFO" : "", (old.sa_flags & known) ? "" : " none",
+      setstr(&old.sa_mask));
 }
 
-static void ret(const char *what, void (*h)(int))
-{
+static void ret(const char *what, void (*h)(int)) {
   if (h == SIG_ERR)
     say("%s returned SIG_ERR, errno %s\n", what, errname(errno));
   else
     say("%s returned %s\n", what, hname(h));
 }
 
-int main(void)
-{
+int main(void) {
   start();
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);

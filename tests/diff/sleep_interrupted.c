@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Pins down interrupted sleeps: clock_nanosleep (relative/TIMER_ABSTIME, MONOTONIC/REALTIME)
- * returns EINTR as a number, nanosleep/usleep -1 EINTR, sleep the unslept seconds; SA_RESTART or not. */
+ * returns EINTR as a number, nanosleep/usleep -1 EINTR, sleep the unslept seconds; SA_RESTART or
+ * not. */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -10,8 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static void say(const char *fmt, ...)
-{
+static void say(const char *fmt, ...) {
   int saved = errno;
   char buf[2048];
   va_list ap;
@@ -33,8 +33,7 @@ static void say(const char *fmt, ...)
 }
 
 /* "SIGUSR1", "SIGRTMIN+2": real-time signals relative to SIGRTMIN, never a number. */
-__attribute__((unused)) static const char *signame(int sig)
-{
+__attribute__((unused)) static const char *signame(int sig) {
   static char bufs[8][32];
   static unsigned next;
   char *b = bufs[next++ % 8];
@@ -53,14 +52,12 @@ __attribute__((unused)) static const char *signame(int sig)
   return b;
 }
 
-__attribute__((unused)) static const char *errname(int e)
-{
+__attribute__((unused)) static const char *errname(int e) {
   const char *s = e ? strerrorname_np(e) : "0";
   return s ? s : "unknown errno";
 }
 
-static void on_watchdog(int sig)
-{
+static void on_watchdog(int sig) {
   (void)sig;
   static const char m[] = "watchdog\n";
   ssize_t r = write(1, m, sizeof m - 1);
@@ -69,8 +66,7 @@ static void on_watchdog(int sig)
 }
 
 /* Empty mask, default actions for what the program uses, and a 30 s watchdog. */
-__attribute__((unused)) static void start(void)
-{
+__attribute__((unused)) static void start(void) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
@@ -81,8 +77,7 @@ __attribute__((unused)) static void start(void)
   alarm(30);
 }
 /* The members of SET among 1..31 and SIGRTMIN..SIGRTMAX, by name ("none" if empty). */
-__attribute__((unused)) static const char *setstr(const sigset_t *set)
-{
+__attribute__((unused)) static const char *setstr(const sigset_t *set) {
   static char bufs[4][1024];
   static unsigned next;
   char *b = bufs[next++ % 4];
@@ -95,7 +90,8 @@ __attribute__((unused)) static const char *setstr(const sigset_t *set)
     if (s >= 32 && s < SIGRTMIN)
       continue;
     if (s == SIGRTMIN && rt == SIGRTMAX - SIGRTMIN + 1) {
-      len += (size_t)snprintf(b + len, sizeof bufs[0] - len, "%sSIGRTMIN..SIGRTMAX", len ? " " : "");
+      len +=
+          (size_t)snprintf(b + len, sizeof bufs[0] - len, "%sSIGRTMIN..SIGRTMAX", len ? " " : "");
       break;
     }
     if (sigismember(set, s) == 1)
@@ -104,15 +100,13 @@ __attribute__((unused)) static const char *setstr(const sigset_t *set)
   return len ? b : "none";
 }
 
-__attribute__((unused)) static const char *maskstr(void)
-{
+__attribute__((unused)) static const char *maskstr(void) {
   sigset_t cur;
   pthread_sigmask(SIG_BLOCK, NULL, &cur);
   return setstr(&cur);
 }
 
-__attribute__((unused)) static const char *pendstr(void)
-{
+__attribute__((unused)) static const char *pendstr(void) {
   sigset_t p;
   sigpending(&p);
   return setstr(&p);
@@ -121,19 +115,17 @@ __attribute__((unused)) static const char *pendstr(void)
 
 static pthread_t main_thread;
 static volatile int pester, stop; /* pester: 1 thread signal, 2 timer signal */
-static int laps; /* the pest thread's finished loops */
+static int laps;                  /* the pest thread's finished loops */
 static volatile sig_atomic_t runs;
 static timer_t timer;
 
-static void on_sig(int sig)
-{
+static void on_sig(int sig) {
   (void)sig;
   runs++;
 }
 
 /* Sends SIGUSR1 to the main thread every 2 ms while pester == 1. */
-static void *pest(void *arg)
-{
+static void *pest(void *arg) {
   (void)arg;
   const struct timespec ms2 = {0, 2000000};
   while (!stop) {
@@ -145,8 +137,7 @@ static void *pest(void *arg)
   return NULL;
 }
 
-static void begin(int how)
-{
+static void begin(int how) {
   runs = 0;
   errno = 0;
   if (how == 2) {
@@ -157,8 +148,7 @@ static void begin(int how)
 }
 
 /* Stop the signals, and wait until the pest thread has surely sent its last one. */
-static void end(void)
-{
+static void end(void) {
   pester = 0;
   struct itimerspec off = {{0, 0}, {0, 0}};
   timer_settime(timer, 0, &off, NULL);
@@ -169,8 +159,7 @@ static void end(void)
   }
 }
 
-static const char *in_range(const struct timespec *rem)
-{
+static const char *in_range(const struct timespec *rem) {
   return rem->tv_sec >= 0 && rem->tv_nsec >= 0 && rem->tv_nsec < 1000000000 &&
                  (rem->tv_sec > 0 || rem->tv_nsec > 0) && rem->tv_sec <= LONG_SLEEP &&
                  (rem->tv_sec < LONG_SLEEP || rem->tv_nsec <= 1000000)
@@ -178,8 +167,7 @@ static const char *in_range(const struct timespec *rem)
              : "out of range";
 }
 
-static void cns(const char *what, clockid_t clk, int flags, int how)
-{
+static void cns(const char *what, clockid_t clk, int flags, int how) {
   struct timespec t = {LONG_SLEEP, 0}, rem = {-7, -7};
   if (flags & TIMER_ABSTIME) {
     clock_gettime(clk, &t);
@@ -194,16 +182,14 @@ static void cns(const char *what, clockid_t clk, int flags, int how)
       rem.tv_sec == -7 && rem.tv_nsec == -7 ? "untouched" : in_range(&rem));
 }
 
-static void plain(const char *what, int r)
-{
+static void plain(const char *what, int r) {
   if (r == 0)
     say("%s: 0\n", what);
   else
     say("%s: %d %s\n", what, r, errname(errno));
 }
 
-int main(void)
-{
+int main(void) {
   start();
   main_thread = pthread_self();
   struct sigaction sa;
@@ -237,8 +223,8 @@ int main(void)
   cns("clock_nanosleep(CLOCK_REALTIME, 0), timer signal", CLOCK_REALTIME, 0, 2);
   cns("clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME), timer signal", CLOCK_REALTIME, TIMER_ABSTIME,
       2);
-  cns("clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME), thread signal", CLOCK_REALTIME, TIMER_ABSTIME,
-      1);
+  cns("clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME), thread signal", CLOCK_REALTIME,
+      TIMER_ABSTIME, 1);
 
   struct timespec req = {LONG_SLEEP, 0}, rem = {-7, -7};
   begin(1);
@@ -257,7 +243,8 @@ int main(void)
   unsigned left = sleep(LONG_SLEEP);
   end();
   say("sleep(25), thread signal: returned %s, handler ran: %s\n",
-      left >= 1 && left <= LONG_SLEEP ? "the unslept seconds, 1..25" : "out of range", runs ? "yes" : "no");
+      left >= 1 && left <= LONG_SLEEP ? "the unslept seconds, 1..25" : "out of range",
+      runs ? "yes" : "no");
   begin(2);
   left = sleep(LONG_SLEEP);
   end();

@@ -10,8 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static void say(const char *fmt, ...)
-{
+static void say(const char *fmt, ...) {
   int saved = errno;
   char buf[2048];
   va_list ap;
@@ -33,8 +32,7 @@ static void say(const char *fmt, ...)
 }
 
 /* "SIGUSR1", "SIGRTMIN+2": real-time signals relative to SIGRTMIN, never a number. */
-__attribute__((unused)) static const char *signame(int sig)
-{
+__attribute__((unused)) static const char *signame(int sig) {
   static char bufs[8][32];
   static unsigned next;
   char *b = bufs[next++ % 8];
@@ -53,14 +51,12 @@ __attribute__((unused)) static const char *signame(int sig)
   return b;
 }
 
-__attribute__((unused)) static const char *errname(int e)
-{
+__attribute__((unused)) static const char *errname(int e) {
   const char *s = e ? strerrorname_np(e) : "0";
   return s ? s : "unknown errno";
 }
 
-static void on_watchdog(int sig)
-{
+static void on_watchdog(int sig) {
   (void)sig;
   static const char m[] = "watchdog\n";
   ssize_t r = write(1, m, sizeof m - 1);
@@ -69,8 +65,7 @@ static void on_watchdog(int sig)
 }
 
 /* Empty mask, default actions for what the program uses, and a 30 s watchdog. */
-__attribute__((unused)) static void start(void)
-{
+__attribute__((unused)) static void start(void) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
@@ -81,8 +76,7 @@ __attribute__((unused)) static void start(void)
   alarm(30);
 }
 /* The members of SET among 1..31 and SIGRTMIN..SIGRTMAX, by name ("none" if empty). */
-__attribute__((unused)) static const char *setstr(const sigset_t *set)
-{
+__attribute__((unused)) static const char *setstr(const sigset_t *set) {
   static char bufs[4][1024];
   static unsigned next;
   char *b = bufs[next++ % 4];
@@ -95,7 +89,8 @@ __attribute__((unused)) static const char *setstr(const sigset_t *set)
     if (s >= 32 && s < SIGRTMIN)
       continue;
     if (s == SIGRTMIN && rt == SIGRTMAX - SIGRTMIN + 1) {
-      len += (size_t)snprintf(b + len, sizeof bufs[0] - len, "%sSIGRTMIN..SIGRTMAX", len ? " " : "");
+      len +=
+          (size_t)snprintf(b + len, sizeof bufs[0] - len, "%sSIGRTMIN..SIGRTMAX", len ? " " : "");
       break;
     }
     if (sigismember(set, s) == 1)
@@ -104,28 +99,24 @@ __attribute__((unused)) static const char *setstr(const sigset_t *set)
   return len ? b : "none";
 }
 
-__attribute__((unused)) static const char *maskstr(void)
-{
+__attribute__((unused)) static const char *maskstr(void) {
   sigset_t cur;
   pthread_sigmask(SIG_BLOCK, NULL, &cur);
   return setstr(&cur);
 }
 
-__attribute__((unused)) static const char *pendstr(void)
-{
+__attribute__((unused)) static const char *pendstr(void) {
   sigset_t p;
   sigpending(&p);
   return setstr(&p);
 }
-static long long now_ns(void)
-{
+static long long now_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static timer_t mk(clockid_t clk, int signo, int value)
-{
+static timer_t mk(clockid_t clk, int signo, int value) {
   struct sigevent sev;
   memset(&sev, 0, sizeof sev);
   sev.sigev_notify = SIGEV_SIGNAL;
@@ -139,13 +130,14 @@ static timer_t mk(clockid_t clk, int signo, int value)
   return t;
 }
 
-static const char *code(int c)
-{
-  return c == SI_TIMER ? "SI_TIMER" : c == SI_QUEUE ? "SI_QUEUE" : c == SI_USER ? "SI_USER" : "other";
+static const char *code(int c) {
+  return c == SI_TIMER   ? "SI_TIMER"
+         : c == SI_QUEUE ? "SI_QUEUE"
+         : c == SI_USER  ? "SI_USER"
+                         : "other";
 }
 
-int main(void)
-{
+int main(void) {
   start();
   sigset_t set;
   sigemptyset(&set);
@@ -174,8 +166,9 @@ int main(void)
   timer_settime(b, 0, &per, NULL);
   timer_gettime(b, &cur);
   say("timer_gettime while armed: value in (0, 1 ms]: %s, interval %ld.%09ld\n",
-      cur.it_value.tv_sec == 0 && cur.it_value.tv_nsec > 0 && cur.it_value.tv_nsec <= 1000000 ? "yes"
-                                                                                              : "no",
+      cur.it_value.tv_sec == 0 && cur.it_value.tv_nsec > 0 && cur.it_value.tv_nsec <= 1000000
+          ? "yes"
+          : "no",
       (long)cur.it_interval.tv_sec, cur.it_interval.tv_nsec);
   while (now_ns() - t0 < 30000000) {
     struct timespec ms = {0, 1000000};
@@ -186,7 +179,8 @@ int main(void)
   sigaddset(&only_b, SIGRTMIN + 1);
   s = sigwaitinfo(&only_b, &si);
   int ov = timer_getoverrun(b);
-  say("after 30 ms: %s, si_code %s, value %d, si_overrun >= 10: %s, timer_getoverrun equals it: %s\n",
+  say("after 30 ms: %s, si_code %s, value %d, si_overrun >= 10: %s, timer_getoverrun equals it: "
+      "%s\n",
       signame(s), code(si.si_code), si.si_value.sival_int, si.si_overrun >= 10 ? "yes" : "no",
       ov == si.si_overrun ? "yes" : "no");
   struct itimerspec off = {{0, 0}, {0, 0}}, old;
@@ -200,12 +194,14 @@ int main(void)
   /* Absolute CLOCK_REALTIME deadline in the past: fires at once. */
   timer_t c = mk(CLOCK_REALTIME, SIGUSR1, 99);
   struct itimerspec past = {{0, 0}, {1, 0}};
-  say("timer_settime(TIMER_ABSTIME, 1 s after the epoch): %d\n", timer_settime(c, TIMER_ABSTIME, &past, NULL));
+  say("timer_settime(TIMER_ABSTIME, 1 s after the epoch): %d\n",
+      timer_settime(c, TIMER_ABSTIME, &past, NULL));
   sigset_t only_u;
   sigemptyset(&only_u);
   sigaddset(&only_u, SIGUSR1);
   s = sigwaitinfo(&only_u, &si);
-  say("sigwaitinfo: %s, si_code %s, value %d\n", signame(s), code(si.si_code), si.si_value.sival_int);
+  say("sigwaitinfo: %s, si_code %s, value %d\n", signame(s), code(si.si_code),
+      si.si_value.sival_int);
 
   /* Re-arming a one-shot, then deleting with the signal pending. */
   timer_settime(a, 0, &one, NULL);
@@ -251,7 +247,8 @@ int main(void)
   struct itimerspec badi = {{0, -1}, {1, 0}};
   r = timer_settime(a, 0, &badi, NULL);
   say("timer_settime(interval {0, -1}): %d %s\n", r, errname(errno));
-  say("timer_delete: %d %d %d %d\n", timer_delete(a), timer_delete(b), timer_delete(c), timer_delete(d));
+  say("timer_delete: %d %d %d %d\n", timer_delete(a), timer_delete(b), timer_delete(c),
+      timer_delete(d));
   r = timer_getoverrun(a);
   say("timer_getoverrun(deleted): %d %s\n", r, errname(errno));
   r = timer_delete(a);

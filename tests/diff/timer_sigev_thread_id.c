@@ -15,8 +15,7 @@
 #define sigev_notify_thread_id _sigev_un._tid
 #endif
 
-static void say(const char *fmt, ...)
-{
+static void say(const char *fmt, ...) {
   int saved = errno;
   char buf[2048];
   va_list ap;
@@ -38,8 +37,7 @@ static void say(const char *fmt, ...)
 }
 
 /* "SIGUSR1", "SIGRTMIN+2": real-time signals relative to SIGRTMIN, never a number. */
-__attribute__((unused)) static const char *signame(int sig)
-{
+__attribute__((unused)) static const char *signame(int sig) {
   static char bufs[8][32];
   static unsigned next;
   char *b = bufs[next++ % 8];
@@ -58,14 +56,12 @@ __attribute__((unused)) static const char *signame(int sig)
   return b;
 }
 
-__attribute__((unused)) static const char *errname(int e)
-{
+__attribute__((unused)) static const char *errname(int e) {
   const char *s = e ? strerrorname_np(e) : "0";
   return s ? s : "unknown errno";
 }
 
-static void on_watchdog(int sig)
-{
+static void on_watchdog(int sig) {
   (void)sig;
   static const char m[] = "watchdog\n";
   ssize_t r = write(1, m, sizeof m - 1);
@@ -74,8 +70,7 @@ static void on_watchdog(int sig)
 }
 
 /* Empty mask, default actions for what the program uses, and a 30 s watchdog. */
-__attribute__((unused)) static void start(void)
-{
+__attribute__((unused)) static void start(void) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
@@ -86,8 +81,7 @@ __attribute__((unused)) static void start(void)
   alarm(30);
 }
 /* The members of SET among 1..31 and SIGRTMIN..SIGRTMAX, by name ("none" if empty). */
-__attribute__((unused)) static const char *setstr(const sigset_t *set)
-{
+__attribute__((unused)) static const char *setstr(const sigset_t *set) {
   static char bufs[4][1024];
   static unsigned next;
   char *b = bufs[next++ % 4];
@@ -100,7 +94,8 @@ __attribute__((unused)) static const char *setstr(const sigset_t *set)
     if (s >= 32 && s < SIGRTMIN)
       continue;
     if (s == SIGRTMIN && rt == SIGRTMAX - SIGRTMIN + 1) {
-      len += (size_t)snprintf(b + len, sizeof bufs[0] - len, "%sSIGRTMIN..SIGRTMAX", len ? " " : "");
+      len +=
+          (size_t)snprintf(b + len, sizeof bufs[0] - len, "%sSIGRTMIN..SIGRTMAX", len ? " " : "");
       break;
     }
     if (sigismember(set, s) == 1)
@@ -109,15 +104,13 @@ __attribute__((unused)) static const char *setstr(const sigset_t *set)
   return len ? b : "none";
 }
 
-__attribute__((unused)) static const char *maskstr(void)
-{
+__attribute__((unused)) static const char *maskstr(void) {
   sigset_t cur;
   pthread_sigmask(SIG_BLOCK, NULL, &cur);
   return setstr(&cur);
 }
 
-__attribute__((unused)) static const char *pendstr(void)
-{
+__attribute__((unused)) static const char *pendstr(void) {
   sigset_t p;
   sigpending(&p);
   return setstr(&p);
@@ -127,8 +120,7 @@ static volatile pid_t target_tid;
 static sem_t ready, armed;
 static volatile sig_atomic_t in_target, in_other, timer_code, timer_value;
 
-static void on_usr2(int sig, siginfo_t *si, void *uc)
-{
+static void on_usr2(int sig, siginfo_t *si, void *uc) {
   (void)sig;
   (void)uc;
   if (pthread_equal(pthread_self(), target))
@@ -139,8 +131,7 @@ static void on_usr2(int sig, siginfo_t *si, void *uc)
   timer_value = si->si_value.sival_int;
 }
 
-static void *thread_main(void *arg)
-{
+static void *thread_main(void *arg) {
   (void)arg;
   target_tid = gettid();
   /* SIGUSR2 is blocked here except inside sigsuspend. */
@@ -167,14 +158,12 @@ static void *thread_main(void *arg)
   return NULL;
 }
 
-static void *exits(void *arg)
-{
+static void *exits(void *arg) {
   *(pid_t *)arg = gettid();
   return NULL;
 }
 
-int main(void)
-{
+int main(void) {
   start();
   sem_init(&ready, 0, 0);
   sem_init(&armed, 0, 0);
@@ -203,7 +192,8 @@ int main(void)
   sev.sigev_value.sival_int = 55;
   sev.sigev_notify_thread_id = target_tid;
   timer_t t;
-  say("timer_create(SIGEV_THREAD_ID, SIGUSR2, the thread): %d\n", timer_create(CLOCK_MONOTONIC, &sev, &t));
+  say("timer_create(SIGEV_THREAD_ID, SIGUSR2, the thread): %d\n",
+      timer_create(CLOCK_MONOTONIC, &sev, &t));
   struct itimerspec one = {{0, 0}, {0, 10000000}};
   timer_settime(t, 0, &one, NULL);
   sem_wait(&ready);
