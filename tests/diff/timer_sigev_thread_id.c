@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -218,9 +219,15 @@ int main(void) {
   pthread_t x;
   pthread_create(&x, NULL, exits, &gone);
   pthread_join(x, NULL);
+  /* pthread_join returns when the tid is cleared; the task goes a little later. */
+  char path[64];
+  snprintf(path, sizeof path, "/proc/self/task/%d", (int)gone);
+  struct stat st;
+  while (stat(path, &st) == 0)
+    usleep(1000);
   sev.sigev_notify_thread_id = gone;
   r = timer_create(CLOCK_MONOTONIC, &sev, &t);
-  say("timer_create(SIGEV_THREAD_ID, a joined thread's tid): %d %s\n", r, errname(errno));
+  say("timer_create(SIGEV_THREAD_ID, a gone thread's tid): %d %s\n", r, errname(errno));
   sev.sigev_notify_thread_id = gettid();
   sev.sigev_signo = 65;
   r = timer_create(CLOCK_MONOTONIC, &sev, &t);
