@@ -228,8 +228,11 @@ int main(void) {
   sigaddset(&rt, SIGRTMIN);
   sigprocmask(SIG_BLOCK, &rt, NULL);
   c = spawn(wait_value);
-  result("sigqueue(child, SIGRTMIN, 42)", sigqueue(c, SIGRTMIN, (union sigval){.sival_int = 42}));
-  waitpid(c, &st, 0);
+  int r = sigqueue(c, SIGRTMIN, (union sigval){.sival_int = 42});
+  int e = errno;
+  waitpid(c, &st, 0); /* the child's line first, whenever it ran */
+  errno = e;
+  result("sigqueue(child, SIGRTMIN, 42)", r);
   describe("child in sigwaitinfo", st);
   sigprocmask(SIG_UNBLOCK, &rt, NULL);
 
@@ -256,8 +259,8 @@ int main(void) {
 
   /* Permission: as root kill(1, 0) is allowed; otherwise only if we own process 1. */
   struct stat init;
-  int r = kill(1, 0);
-  int e = errno;
+  r = kill(1, 0);
+  e = errno;
   int allowed = geteuid() == 0 || (stat("/proc/1", &init) == 0 && init.st_uid == geteuid());
   say("kill(1, 0): %s\n",
       (allowed ? r == 0 : r == -1 && e == EPERM) ? "as the permissions say" : "unexpected");

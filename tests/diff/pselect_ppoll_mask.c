@@ -193,18 +193,24 @@ int main(void) {
 
   if (write(pfd[1], "x", 1) != 1)
     return 1;
+  raise(SIGUSR1);
+  raise(SIGUSR2);
   r = do_pselect(1, 0, &temp);
   after("pselect, SIGUSR1 pending and the pipe readable", r, errno);
+  raise(SIGUSR1);
+  raise(SIGUSR2);
   r = do_ppoll(0, &temp);
   after("ppoll, SIGUSR1 pending and the pipe readable", r, errno);
   char c;
   if (read(pfd[0], &c, 1) != 1)
     return 1;
 
+  raise(SIGUSR1);
   r = do_ppoll(0, &temp);
   after("ppoll, SIGUSR1 pending, no timeout", r, errno);
 
   raise(SIGUSR1);
+  raise(SIGUSR2);
   sigset_t both = temp;
   sigaddset(&both, SIGUSR1);
   r = do_ppoll(1, &both);
@@ -212,6 +218,8 @@ int main(void) {
 
   sigset_t none;
   sigemptyset(&none);
+  raise(SIGUSR1);
+  raise(SIGUSR2);
   r = do_ppoll(1, &none);
   after("ppoll, both pending, empty temporary mask", r, errno);
 
@@ -232,8 +240,10 @@ int main(void) {
   struct pollfd p = {.fd = pfd[0], .events = POLLIN};
   r = ppoll(&p, 1, &bad, &temp);
   after("ppoll, SIGUSR1 pending, timeout {0, 1e9}", r, errno);
+  raise(SIGUSR1);
   r = pselect(-1, NULL, NULL, NULL, NULL, &temp);
   after("pselect, SIGUSR1 pending, nfds -1", r, errno);
+  raise(SIGUSR1);
   r = pselect(0, NULL, NULL, NULL, &bad, &temp);
   after("pselect, SIGUSR1 pending, timeout {0, 1e9}", r, errno);
   pthread_sigmask(SIG_SETMASK, &none, NULL);
