@@ -321,7 +321,7 @@ VSIG_API int vsig_usleep(unsigned long usec);
 /* Run handlers for signals delivered to the calling thread. One load when nothing
  * is pending. Returns 0, or the signal number that terminated the process. */
 VSIG_API int vsig_poll(void);
-#ifndef __cplusplus
+#if !defined(__cplusplus) && defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
 /* The calling thread's "something may be deliverable" word, the one vsig_poll
  * loads: non-zero means call vsig_poll. For runtimes that inline the test (one
  * relaxed load) in generated code. Valid until the thread detaches; NULL only
@@ -398,10 +398,18 @@ VSIG_API int vsig_thread_create(pthread_t *host, vsig_thread_t *thread, vsig_pid
  * the caller's priority and mask. */
 VSIG_API int vsig_pthread_create(pthread_t *host, const pthread_attr_t *attr,
                                  void *(*start)(void *), void *arg);
+/* 1 while vsig itself is creating a host thread on the calling thread (for a
+ * vsig thread or its own): a pthread_create wrapper must then just call the
+ * next pthread_create. Else 0. */
+VSIG_API int vsig_creating_thread(void);
 /* The same, starting with *mask (NULL: the caller's), as
- * pthread_attr_setsigmask_np asks. */
-VSIG_API int vsig_pthread_create_mask(pthread_t *host, const pthread_attr_t *attr,
-                                      const vsig_sigset_t *mask, void *(*start)(void *), void *arg);
+ * pthread_attr_setsigmask_np asks, with the host thread made by create (NULL:
+ * pthread_create). A pthread_create wrapper passes the pthread_create it wraps,
+ * so that nothing in front of it (a sanitizer) sees the thread twice. */
+typedef int (*vsig_create_fn)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+VSIG_API int vsig_pthread_create_ex(pthread_t *host, const pthread_attr_t *attr,
+                                    const vsig_sigset_t *mask, vsig_create_fn create,
+                                    void *(*start)(void *), void *arg);
 /* The calling thread's id (attaching it to the default process if needed). */
 VSIG_API vsig_thread_t vsig_thread_self(void);
 /* The vsig thread running on host thread tid (Linux's gettid): ESRCH if none. */

@@ -100,6 +100,24 @@ void vsig__host_inherit_ignored(int sig) {
   host_unlock(&p->lock);
 }
 
+void vsig__host_inherit_handler(int sig, uintptr_t handler, int flags, uint64_t mask) {
+  struct vsig_proc *p = default_process();
+  if (!p || !sig_valid(sig) || sig == VSIG_SIGKILL || sig == VSIG_SIGSTOP || !invoker_set())
+    return;
+  vsig_sigaction_t act = {.sa_handler = (vsig_handler_t)handler,
+                          .sa_mask = {mask & ~UNBLOCKABLE},
+                          .sa_flags = flags & (VSIG_SA_NOCLDSTOP | VSIG_SA_NOCLDWAIT |
+                                               VSIG_SA_SIGINFO | VSIG_SA_ONSTACK |
+                                               VSIG_SA_RESTART | VSIG_SA_NODEFER |
+                                               VSIG_SA_RESETHAND)};
+  host_lock(&p->lock);
+  vsig_sigaction_t cur;
+  action_read(p, sig, &cur);
+  if (cur.sa_handler == VSIG_SIG_DFL) /* the program's own choice wins */
+    action_write(p, sig, &act);
+  host_unlock(&p->lock);
+}
+
 void vsig__host_action_of(int sig, uintptr_t *handler, int *flags) {
   struct vsig_proc *p = default_process();
   *handler = (uintptr_t)VSIG_SIG_DFL;

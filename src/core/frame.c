@@ -5,6 +5,7 @@
 static _Atomic(vsig_invoke_fn) invoker;
 
 void vsig_set_invoker(vsig_invoke_fn fn) { atomic_store(&invoker, fn); }
+bool invoker_set(void) { return atomic_load(&invoker) != NULL; }
 
 /* The handler is the program's own code: while it runs the thread is outside
  * vsig (asynchronous delivery may nest frames on it), and the host context

@@ -421,6 +421,8 @@ struct frame {
  * restore. Returns 1 if restoring the mask made a signal deliverable, else 0,
  * or -ECANCELED if a nested signal ended the process. */
 int run_frame(struct vsig_thr *t, struct frame *f, uint64_t restore);
+/* Whether handlers are called through an invoker (vsig_set_invoker). */
+bool invoker_set(void);
 /* End t's vsig wait because of ev (process lock held); false if it was not
  * waiting or its wait had already ended. */
 bool end_wait(struct vsig_thr *t, enum wait_end ev);

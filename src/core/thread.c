@@ -197,8 +197,8 @@ static void *trampoline(void *arg) {
  * priority too. The lookup and the linking happen under one registry hold, so
  * the process cannot be destroyed in between. */
 static int create(pthread_t *host, vsig_thread_t *thread, vsig_pid_t pid, int priority,
-                  bool inherit_priority, const uint64_t *start_mask, const pthread_attr_t *attr,
-                  void *(*start)(void *), void *arg) {
+                  bool inherit_priority, const uint64_t *start_mask, vsig_create_fn create_fn,
+                  const pthread_attr_t *attr, void *(*start)(void *), void *arg) {
   struct start_ctx *c = malloc(sizeof *c);
   if (!c)
     return ENOMEM;
@@ -227,7 +227,7 @@ static int create(pthread_t *host, vsig_thread_t *thread, vsig_pid_t pid, int pr
   vsig_thread_t id = t->node.key;
   *c = (struct start_ctx){t, start, arg};
   pthread_t h;
-  rc = host_pthread_create(&h, attr, trampoline, c);
+  rc = create_fn ? create_fn(&h, attr, trampoline, c) : host_pthread_create(&h, attr, trampoline, c);
   if (rc) {
     free(c);
     thread_remove(t);
@@ -247,7 +247,7 @@ static int api_thread_create(pthread_t *host, vsig_thread_t *thread, vsig_pid_t 
   if (!start)
     return EINVAL;
   vsig__init();
-  return create(host, thread, pid, priority, false, NULL, NULL, start, arg);
+  return create(host, thread, pid, priority, false, NULL, NULL, NULL, start, arg);
 }
 
 static int api_pthread_create(pthread_t *host, const pthread_attr_t *attr, void *(*start)(void *),
@@ -257,17 +257,19 @@ static int api_pthread_create(pthread_t *host, const pthread_attr_t *attr, void 
   struct vsig_thr *self = self_thread();
   if (!self)
     return vsig__tls_outside ? EPERM : EAGAIN;
-  return create(host, NULL, self->proc->pid, 0, true, NULL, attr, start, arg);
+  return create(host, NULL, self->proc->pid, 0, true, NULL, NULL, attr, start, arg);
 }
 
-static int api_pthread_create_mask(pthread_t *host, const pthread_attr_t *attr,
-                                   const vsig_sigset_t *mask, void *(*start)(void *), void *arg) {
+static int api_pthread_create_ex(pthread_t *host, const pthread_attr_t *attr,
+                                 const vsig_sigset_t *mask, vsig_create_fn create_fn,
+                                 void *(*start)(void *), void *arg) {
   if (!start || !host)
     return EINVAL;
   struct vsig_thr *self = self_thread();
   if (!self)
     return vsig__tls_outside ? EPERM : EAGAIN;
-  return create(host, NULL, self->proc->pid, 0, true, mask ? &mask->bits : NULL, attr, start, arg);
+  return create(host, NULL, self->proc->pid, 0, true, mask ? &mask->bits : NULL, create_fn, attr,
+                start, arg);
 }
 
 static vsig_thread_t api_thread_self(void) {
@@ -437,10 +439,12 @@ int vsig_thread_getpriority(vsig_thread_t thread, int *priority) {
   return rc;
 }
 
-int vsig_pthread_create_mask(pthread_t *host, const pthread_attr_t *attr, const vsig_sigset_t *mask,
-                             void *(*start)(void *), void *arg) {
+int vsig_pthread_create_ex(pthread_t *host, const pthread_attr_t *attr, const vsig_sigset_t *mask,
+                           vsig_create_fn create_fn, void *(*start)(void *), void *arg) {
   API_ENTER();
-  int rc = api_pthread_create_mask(host, attr, mask, start, arg);
+  int rc = api_pthread_create_ex(host, attr, mask, create_fn, start, arg);
   api_leave();
   return rc;
 }
+
+int vsig_creating_thread(void) { return host_creating_thread(); }

@@ -48,10 +48,12 @@ void host_event_spin(host_event_t *ev, uint32_t token, int64_t deadline_ns);
  * deadline (the timer service wants precise wake-ups). */
 void host_thread_timer_slack(int64_t slack_ns);
 
-/* pthread_create as libc defines it, whatever a library loaded before libc
- * (a compatibility library wrapping pthread_create) put in front of it. */
+/* pthread_create for a thread vsig makes; while it runs, host_creating_thread
+ * is true on the calling thread, so that a pthread_create wrapper of a
+ * compatibility library passes the call on unchanged. */
 int host_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *),
                         void *arg);
+bool host_creating_thread(void);
 
 /* Start a detached thread for vsig's own work. It has every host signal
  * blocked, so the kernel never picks it for a process-directed signal and
@@ -120,6 +122,9 @@ void vsig__host_pool_wait(void);
 int vsig__host_fault(int sig, struct vsig_siginfo *info, void *ucontext);
 /* sig was ignored when the bridge started (the exec rule): so it is in vsig. */
 void vsig__host_inherit_ignored(int sig);
+/* sig had a host handler when the bridge started: with an invoker set (which
+ * calls host-style handlers), it becomes sig's action. */
+void vsig__host_inherit_handler(int sig, uintptr_t handler, int flags, uint64_t mask);
 /* The default process's action for sig. */
 void vsig__host_action_of(int sig, uintptr_t *handler, int *flags);
 

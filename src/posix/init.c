@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+_Atomic int posix_started;
+
 typedef void (*plain_fn)(int);
 typedef void (*info_fn)(int, siginfo_t *, void *);
 
@@ -107,6 +109,7 @@ __attribute__((constructor(101))) static void posix_init(void) {
   vsig_sigset_t all;
   vsig_sigfillset(&all);
   vsig_bridge_enable(&all);
+  atomic_store_explicit(&posix_started, 1, memory_order_release);
   /* The differential tests check that a run really is on vsig. */
   const char *active = getenv("VSIG_POSIX_ACTIVE_FILE");
   if (active && *active) {

@@ -7,9 +7,13 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-EXPORT unsigned int alarm(unsigned int seconds) { return vsig_alarm(seconds); }
+EXPORT unsigned int alarm(unsigned int seconds) {
+  EARLY(alarm, seconds);
+  return vsig_alarm(seconds);
+}
 
 EXPORT useconds_t ualarm(useconds_t usecs, useconds_t interval) {
+  EARLY(ualarm, usecs, interval);
   return (useconds_t)vsig_ualarm(usecs, interval);
 }
 

@@ -30,6 +30,11 @@ struct record {
 void *posix_jmp_record(struct __jmp_buf_tag *env, int savemask)
     __attribute__((visibility("hidden")));
 void *posix_jmp_record(struct __jmp_buf_tag *env, int savemask) {
+  static void *real;
+  if (!real)
+    real = dlsym(RTLD_NEXT, "__sigsetjmp");
+  if (!atomic_load_explicit(&posix_started, memory_order_acquire))
+    return real; /* before vsig is there: nothing of it to record */
   struct record r = {MAGIC | (savemask != 0), 0, vsig_handler_depth()};
   if (savemask) {
     vsig_sigset_t m;
@@ -38,9 +43,6 @@ void *posix_jmp_record(struct __jmp_buf_tag *env, int savemask) {
   }
   _Static_assert(sizeof(struct record) <= sizeof env->__saved_mask, "room for the record");
   memcpy(&env->__saved_mask, &r, sizeof r);
-  static void *real;
-  if (!real)
-    real = dlsym(RTLD_NEXT, "__sigsetjmp");
   return real;
 }
 

@@ -14,6 +14,7 @@
 static bool bad_sig(int sig) { return sig < 0 || sig >= 65; }
 
 EXPORT int kill(pid_t pid, int sig) {
+  EARLY(kill, pid, sig);
   if (bad_sig(sig))
     return fail(EINVAL);
   if (pid == getpid() || is_virtual_pid(pid))
@@ -45,6 +46,7 @@ EXPORT int killpg(pid_t pgrp, int sig) {
 }
 
 EXPORT int sigqueue(pid_t pid, int sig, const union sigval value) {
+  EARLY(sigqueue, pid, sig, value);
   if (bad_sig(sig))
     return fail(EINVAL);
   if (pid == getpid() || is_virtual_pid(pid))
@@ -53,6 +55,7 @@ EXPORT int sigqueue(pid_t pid, int sig, const union sigval value) {
 }
 
 EXPORT int raise(int sig) {
+  EARLY(raise, sig);
   if (bad_sig(sig))
     return fail(EINVAL);
   return vsig_raise(sig);

@@ -32,6 +32,17 @@
     real_##name;                                                                                   \
   })
 
+/* Set once the library has started (init.c). Before that, a call comes from
+ * a runtime that starts before it (a sanitizer's, another library's
+ * constructor): it goes to the host as if this library were not there, and
+ * what it set up is taken over when the bridge starts. */
+extern _Atomic int posix_started __attribute__((visibility("hidden")));
+#define EARLY(name, ...)                                                                           \
+  do {                                                                                             \
+    if (!atomic_load_explicit(&posix_started, memory_order_acquire))                               \
+      return REAL(name)(__VA_ARGS__);                                                              \
+  } while (0)
+
 /* glibc keeps signals 32 and 33 for itself: sigaction refuses them, masks and
  * sigwait sets leave them out. */
 #define LIBC_RESERVED ((UINT64_C(1) << 31) | (UINT64_C(1) << 32))

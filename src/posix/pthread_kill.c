@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 EXPORT int pthread_kill(pthread_t thread, int sig) {
+  EARLY(pthread_kill, thread, sig);
   if (sig < 0 || sig >= 65)
     return EINVAL;
   vsig_thread_t id;
@@ -20,6 +21,7 @@ EXPORT int pthread_kill(pthread_t thread, int sig) {
 }
 
 EXPORT int pthread_sigqueue(pthread_t thread, int sig, const union sigval value) {
+  EARLY(pthread_sigqueue, thread, sig, value);
   if (sig < 0 || sig >= 65)
     return EINVAL;
   vsig_thread_t id;
@@ -29,6 +31,7 @@ EXPORT int pthread_sigqueue(pthread_t thread, int sig, const union sigval value)
 }
 
 EXPORT int tgkill(pid_t tgid, pid_t tid, int sig) {
+  EARLY(tgkill, tgid, tid, sig);
   vsig_thread_t id;
   if (tgid == getpid() && sig >= 0 && sig < 65 && vsig_thread_from_host_tid(tid, &id) == 0) {
     int rc = vsig_pthread_kill(id, sig);

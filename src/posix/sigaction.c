@@ -10,6 +10,7 @@
 static _Atomic uint64_t set_here;
 
 int posix_sigaction(int sig, const struct sigaction *act, struct sigaction *oact) {
+  EARLY(sigaction, sig, act, oact);
   if (sig < 1 || sig >= 65 || libc_reserved(sig))
     return fail(EINVAL);
   vsig_sigaction_t v, old;

@@ -14,15 +14,18 @@ static int mask(int how, const sigset_t *set, sigset_t *oset) {
 }
 
 EXPORT int sigprocmask(int how, const sigset_t *set, sigset_t *oset) {
+  EARLY(sigprocmask, how, set, oset);
   int rc = mask(how, set, oset);
   return rc ? fail(rc) : 0;
 }
 
 EXPORT int pthread_sigmask(int how, const sigset_t *set, sigset_t *oset) {
+  EARLY(pthread_sigmask, how, set, oset);
   return mask(how, set, oset);
 }
 
 EXPORT int sigpending(sigset_t *set) {
+  EARLY(sigpending, set);
   if (!set)
     return fail(EFAULT);
   vsig_sigset_t v;

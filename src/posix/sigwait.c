@@ -3,15 +3,20 @@
 #include "posix.h"
 
 EXPORT int sigsuspend(const sigset_t *mask) {
+  EARLY(sigsuspend, mask);
   if (!mask)
     return fail(EFAULT);
   vsig_sigset_t v = {set_bits(mask) & ~LIBC_RESERVED};
   return vsig_sigsuspend(&v);
 }
 
-EXPORT int pause(void) { return vsig_pause(); }
+EXPORT int pause(void) {
+  EARLY(pause);
+  return vsig_pause();
+}
 
 EXPORT int sigwait(const sigset_t *set, int *sig) {
+  EARLY(sigwait, set, sig);
   if (!set || !sig)
     return EFAULT;
   vsig_sigset_t v = {set_bits(set) & ~LIBC_RESERVED};
@@ -31,9 +36,11 @@ static int wait_info(const sigset_t *set, siginfo_t *info, const struct timespec
 }
 
 EXPORT int sigwaitinfo(const sigset_t *set, siginfo_t *info) {
+  EARLY(sigwaitinfo, set, info);
   return wait_info(set, info, NULL, false);
 }
 
 EXPORT int sigtimedwait(const sigset_t *set, siginfo_t *info, const struct timespec *timeout) {
+  EARLY(sigtimedwait, set, info, timeout);
   return wait_info(set, info, timeout, true);
 }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 EXPORT int nanosleep(const struct timespec *req, struct timespec *rem) {
+  EARLY(nanosleep, req, rem);
   return vsig_nanosleep(req, rem);
 }
 
@@ -50,6 +51,12 @@ EXPORT int clock_nanosleep(clockid_t id, int flags, const struct timespec *req,
   return rc;
 }
 
-EXPORT unsigned int sleep(unsigned int seconds) { return vsig_sleep(seconds); }
+EXPORT unsigned int sleep(unsigned int seconds) {
+  EARLY(sleep, seconds);
+  return vsig_sleep(seconds);
+}
 
-EXPORT int usleep(useconds_t usec) { return vsig_usleep(usec); }
+EXPORT int usleep(useconds_t usec) {
+  EARLY(usleep, usec);
+  return vsig_usleep(usec);
+}

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 EXPORT long sysconf(int name) {
+  EARLY(sysconf, name);
   if (name == _SC_SIGQUEUE_MAX) {
     vsig_proc_attr_t a;
     if (vsig_proc_getattr(getpid(), &a) == 0)

@@ -5,10 +5,13 @@
 
 EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *),
                           void *arg) {
+  EARLY(pthread_create, thread, attr, start, arg);
+  if (vsig_creating_thread())
+    return REAL(pthread_create)(thread, attr, start, arg); /* vsig's own call */
   sigset_t m;
   if (attr && pthread_attr_getsigmask_np(attr, &m) == 0) {
     vsig_sigset_t v = {set_bits(&m) & ~LIBC_RESERVED};
-    return vsig_pthread_create_mask(thread, attr, &v, start, arg);
+    return vsig_pthread_create_ex(thread, attr, &v, REAL(pthread_create), start, arg);
   }
-  return vsig_pthread_create(thread, attr, start, arg);
+  return vsig_pthread_create_ex(thread, attr, NULL, REAL(pthread_create), start, arg);
 }

@@ -117,7 +117,7 @@ static void *helper(void *arg) {
     pthread_t t;
     vsig_sigset_t all;
     vsig_sigfillset(&all); /* as glibc: notification threads block every signal */
-    if (vsig_pthread_create_mask(&t, &attr, &all, run_notify, r) != 0)
+    if (vsig_pthread_create_ex(&t, &attr, &all, NULL, run_notify, r) != 0)
       free(r);
     pthread_attr_destroy(&attr);
   }
@@ -136,7 +136,7 @@ static void start_helper(void) {
   pthread_attr_init(&attr);
   pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
   pthread_t t;
-  helper_err = vsig_pthread_create_mask(&t, &attr, &all, helper_start, NULL);
+  helper_err = vsig_pthread_create_ex(&t, &attr, &all, NULL, helper_start, NULL);
   pthread_attr_destroy(&attr);
   if (!helper_err) {
     pthread_setname_np(t, "vsig-posix-tmr");
@@ -196,6 +196,7 @@ static void drop_notify_of(vsig_timer_t timer) {
 /* ---- the calls ------------------------------------------------------------------------- */
 
 EXPORT int timer_create(clockid_t clockid, struct sigevent *sev, timer_t *timerid) {
+  EARLY(timer_create, clockid, sev, timerid);
   if (!vsig_clockid(clockid)) {
     timer_t host;
     if (REAL(timer_create)(clockid, sev, &host) < 0)

@@ -93,7 +93,7 @@ pcfile="$(find "$prefix" -name vsig.pc -path '*/pkgconfig/*' | head -1)"
 libdir="$(dirname "$(dirname "$pcfile")")"
 ok "vsig.pc installed in ${libdir#"$prefix"/}/pkgconfig"
 
-for f in include/vsig.h include/vsig/posix.h share/man/man7/vsig.7 share/man/man3/vsig_sigaction.3 \
+for f in include/vsig.h share/man/man7/vsig.7 share/man/man3/vsig_sigaction.3 \
   share/man/man3/vsig_sigfillset.3 share/doc/vsig/LICENSE; do
   check "installed $f" test -f "$prefix/$f"
 done
@@ -110,6 +110,41 @@ same "libvsig.so exports only vsig_* names" "" \
   "$(nm -D --defined-only "$libdir/libvsig.so" | awk '{print $3}' | grep -v '^vsig_' || true)"
 same "libvsig.a defines only vsig_* global names" "" \
   "$(nm -g --defined-only "$libdir/libvsig.a" | awk 'NF == 3 {print $3}' | grep -v '^vsig_' || true)"
+for f in libvsig-posix.so "libvsig-posix.so.$major" "libvsig-posix.so.$version"; do
+  check "installed lib/$f" test -e "$libdir/$f"
+done
+same "libvsig-posix.so needs libvsig.so.$major" "libvsig.so.$major" \
+  "$(readelf -d "$libdir/libvsig-posix.so" | sed -n 's/.*(NEEDED).*\[\(libvsig\.so.*\)\]/\1/p')"
+
+echo "== an unmodified POSIX program against the installed libvsig-posix (pkg-config)"
+cat >"$tmp/posix_prog.c" <<'PROG'
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+static volatile sig_atomic_t got;
+static void on_usr1(int sig) { got = sig; }
+int main(void) {
+  struct sigaction sa = {0};
+  sa.sa_handler = on_usr1;
+  sigaction(SIGUSR1, &sa, NULL);
+  kill(getpid(), SIGUSR1);
+  printf("handler ran for %d\n", got);
+  return got == SIGUSR1 ? 0 : 1;
+}
+PROG
+posix_pcdir="$(dirname "$(find "$prefix" -name vsig-posix.pc | head -1)")"
+if [ -n "$posix_pcdir" ] && [ "$posix_pcdir" != . ]; then
+  # shellcheck disable=SC2046
+  check "cc prog.c \$(pkg-config --cflags --libs vsig-posix)" \
+    cc -o "$tmp/posix_prog" "$tmp/posix_prog.c" \
+    $(PKG_CONFIG_PATH="$posix_pcdir" pkg-config --cflags --libs vsig-posix) \
+    -Wl,-rpath,"$libdir"
+  check "it runs on vsig" env VSIG_POSIX_ACTIVE_FILE="$tmp/posix.active" "$tmp/posix_prog"
+  check "libvsig-posix started in it" test -e "$tmp/posix.active"
+else
+  fail "vsig-posix.pc installed"
+fi
+
 same "man pages: every source page installed" \
   "$(cd "$root/man" && ls man3 | sort)" "$(ls "$prefix/share/man/man3" | sort)"
 check "installed vsig.7 renders" mandoc -T ascii "$prefix/share/man/man7/vsig.7"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* An ordinary POSIX program: built with -include vsig/posix.h it runs on vsig.
+/* An ordinary POSIX program: linked with libvsig-posix it runs on vsig.
  * Exits 0 when every check holds. */
 #include <errno.h>
 #include <signal.h>

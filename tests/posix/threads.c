@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* An ordinary threaded POSIX program, run on vsig through vsig/posix.h:
+/* An ordinary threaded POSIX program, run on vsig through libvsig-posix:
  * a signal-handling thread with sigwait, pthread_kill, and sleeps that a
  * handler interrupts. Exits 0 when every check holds. */
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* An ordinary POSIX program using alarm, setitimer and a POSIX timer, run on
- * vsig through vsig/posix.h. Real clock: it checks counts and order only. */
+ * vsig through libvsig-posix. Real clock: it checks counts and order only. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>

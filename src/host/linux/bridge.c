@@ -246,13 +246,22 @@ int host_bridge_start(uint64_t set) {
   set &= ~(LIBC_SIGS | KBIT(SIGKILL) | KBIT(SIGSTOP) | KBIT(intr) | KBIT(intr_restart));
   pthread_mutex_lock(&start_lock);
   ksigset_t add = set & ~(sync_set | async_set);
-  /* The exec rule: what the host process started with ignored starts ignored. */
+  /* The exec rule: what the host process started with ignored starts ignored.
+   * A handler someone installed before the bridge (a sanitizer's runtime,
+   * another library's constructor) is taken over when the embedder can call
+   * host-style handlers (an invoker is set). */
   for (int sig = 1; sig <= 64; sig++) {
     if (!(add & KBIT(sig)))
       continue;
     khandler_t old = KH_DFL;
-    if (syscall_query_action(sig, &old) == 0 && old == KH_IGN)
+    int flags = 0;
+    ksigset_t mask = 0;
+    if (syscall_query_action(sig, &old, &flags, &mask) != 0)
+      continue;
+    if (old == KH_IGN)
       vsig__host_inherit_ignored(sig);
+    else if (old != KH_DFL)
+      vsig__host_inherit_handler(sig, (uintptr_t)old, flags, mask);
   }
   sync_set |= add & SYNC_SIGS;
   async_set |= add & ~SYNC_SIGS;

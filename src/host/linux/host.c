@@ -3,7 +3,6 @@
 #include "../host.h"
 #include "linux.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <linux/futex.h>
 #include <signal.h>
@@ -116,23 +115,19 @@ void host_thread_timer_slack(int64_t slack_ns) {
   prctl(PR_SET_TIMERSLACK, (unsigned long)slack_ns);
 }
 
-/* libc's own pthread_create: the name may be interposed (libvsig-posix
- * defines it, to make every new thread a vsig thread). */
-static int (*libc_pthread_create)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
-static pthread_once_t libc_once = PTHREAD_ONCE_INIT;
-
-static void find_libc(void) {
-  void *libc = dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
-  if (libc)
-    libc_pthread_create = (__typeof__(libc_pthread_create))dlsym(libc, "pthread_create");
-  if (!libc_pthread_create)
-    libc_pthread_create = pthread_create; /* a libc without that name: the plain call */
-}
+/* vsig makes host threads with the plain pthread_create, so that whatever
+ * wraps it (a sanitizer's bookkeeping) sees them; a wrapper that would make
+ * the thread a vsig thread (libvsig-posix) asks host_creating_thread and
+ * passes such calls straight on. */
+static _Thread_local int creating;
+bool host_creating_thread(void) { return creating != 0; }
 
 int host_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *),
                         void *arg) {
-  pthread_once(&libc_once, find_libc);
-  return libc_pthread_create(thread, attr, start, arg);
+  creating++;
+  int rc = pthread_create(thread, attr, start, arg);
+  creating--;
+  return rc;
 }
 
 int host_thread_spawn(void *(*fn)(void *), void *arg, const char *name) {

@@ -26,7 +26,7 @@ typedef void (*khandler_t)(int, siginfo_t *, void *);
 int ksig_action(int sig, khandler_t handler, int flags, ksigset_t mask, khandler_t *old_handler,
                 int *old_flags);
 /* The current handler of sig (KH_DFL, KH_IGN or a function). */
-int syscall_query_action(int sig, khandler_t *handler);
+int syscall_query_action(int sig, khandler_t *handler, int *flags, ksigset_t *mask);
 /* rt_sigprocmask on the calling thread; returns the previous mask. */
 ksigset_t ksig_setmask(ksigset_t mask);
 ksigset_t ksig_block(ksigset_t set);

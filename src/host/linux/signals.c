@@ -54,11 +54,15 @@ int ksig_action(int sig, khandler_t handler, int flags, ksigset_t mask, khandler
   return 0;
 }
 
-int syscall_query_action(int sig, khandler_t *handler) {
+int syscall_query_action(int sig, khandler_t *handler, int *flags, ksigset_t *mask) {
   struct ksigaction old;
   if (syscall(SYS_rt_sigaction, sig, NULL, &old, sizeof(ksigset_t)) != 0)
     return errno;
   *handler = old.handler;
+  if (flags)
+    *flags = (int)(old.flags & ~(unsigned long)KSA_RESTORER);
+  if (mask)
+    *mask = old.mask;
   return 0;
 }
 
