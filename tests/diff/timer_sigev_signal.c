@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: MIT */
+/* Pins down SIGEV_SIGNAL POSIX timers: si_code SI_TIMER with sigev_value, overruns counted
+ * while the signal is pending (si_overrun = timer_getoverrun), gettime, SIGEV_NONE, errors. */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static void say(const char *fmt, ...) {
+  int saved = errno;
+  char buf[2048];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  if (n >= (int)sizeof buf)
+    n = (int)sizeof buf - 1;
+  for (const char *p = buf; n > 0;) {
+    ssize_t w = write(1, p, (size_t)n);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0)
+      break;
+    p += w;
+    n -= (int)w;
+  }
+  errno = saved;
+}
+
+/* "SIGUSR1", "SIGRTMIN+2": real-time signals relative to SIGRTMIN, never a number. */
+__attribute__((unused)) static const char *signame(int sig) {
+  static char bufs[8][32];
+  static unsigned next;
+  char *b = bufs[next++ % 8];
+  if (sig >= SIGRTMIN && sig <= SIGRTMAX) {
+    if (sig == SIGRTMAX)
+      snprintf(b, sizeof bufs[0], "SIGRTMAX");
+    else if (sig == SIGRTMIN)
+      snprintf(b, sizeof bufs[0], "SIGRTMIN");
+    else
+      snprintf(b, sizeof bufs[0], "SIGRTMIN+%d", sig - SIGRTMIN);
+  } else if (sig > 0 && sigabbrev_np(sig)) {
+    snprintf(b, sizeof bufs[0], "SIG%s", sigabbrev_np(sig));
+  } else {
+    snprintf(b, sizeof bufs[0], "signal %d", sig);
+  }
+  return b;
+}
+
+__attribute__((unused)) static const char *errname(int e) {
+  const char *s = e ? strerrorname_np(e) : "0";
+  return s ? s : "unknown errno";
+}
+
+static void on_watchdog(int sig) {
+  (void)sig;
+  static const char m[] = "watchdog\n";
+  ssize_t r = write(1, m, sizeof m - 1);
+  (void)r;
+  _exit(99);
+}
+
+/* Empty mask, default actions for what the program uses, and a 30 s watchdog. */
+__attribute__((unused)) static void start(void) {
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_watchdog;
+  sigaction(SIGALRM, &sa, NULL);
+  alarm(30);
+}
+/* The members of SET among 1..31 and SIGRTMIN..SIGRTMAX, by name ("none" if empty). */
+__attribute__((unused)) static const char *setstr(const sigset_t *set) {
+  static char bufs[4][1024];
+  static unsigned next;
+  char *b = bufs[next++ % 4];
+  size_t len = 0;
+  b[0] = 0;
+  int rt = 0;
+  for (int s = SIGRTMIN; s <= SIGRTMAX; s++)
+    rt += sigismember(set, s) == 1;
+  for (int s = 1; s <= SIGRTMAX; s++) {
+    if (s >= 32 && s < SIGRTMIN)
+      continue;
+    if (s == SIGRTMIN && rt == SIGRTMAX - SIGRTMIN + 1) {
+      len +=
+          (size_t)snprintf(b + len, sizeof bufs[0] - len, "%sSIGRTMIN..SIGRTMAX", len ? " " : "");
+      break;
+    }
+    if (sigismember(set, s) == 1)
+      len += (size_t)snprintf(b + len, sizeof bufs[0] - len, "%s%s", len ? " " : "", signame(s));
+  }
+  return len ? b : "none";
+}
+
+__attribute__((unused)) static const char *maskstr(void) {
+  sigset_t cur;
+  pthread_sigmask(SIG_BLOCK, NULL, &cur);
+  return setstr(&cur);
+}
+
+__attribute__((unused)) static const char *pendstr(void) {
+  sigset_t p;
+  sigpending(&p);
+  return setstr(&p);
+}
+static long long now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static timer_t mk(clockid_t clk, int signo, int value) {
+  struct sigevent sev;
+  memset(&sev, 0, sizeof sev);
+  sev.sigev_notify = SIGEV_SIGNAL;
+  sev.sigev_signo = signo;
+  sev.sigev_value.sival_int = value;
+  timer_t t;
+  if (timer_create(clk, &sev, &t) != 0) {
+    say("timer_create: %s\n", errname(errno));
+    _exit(1);
+  }
+  return t;
+}
+
+static const char *code(int c) {
+  return c == SI_TIMER   ? "SI_TIMER"
+         : c == SI_QUEUE ? "SI_QUEUE"
+         : c == SI_USER  ? "SI_USER"
+                         : "other";
+}
+
+int main(void) {
+  start();
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGRTMIN);
+  sigaddset(&set, SIGRTMIN + 1);
+  sigaddset(&set, SIGUSR1);
+  pthread_sigmask(SIG_BLOCK, &set, NULL);
+  siginfo_t si;
+
+  /* One shot. */
+  timer_t a = mk(CLOCK_MONOTONIC, SIGRTMIN, 77);
+  struct itimerspec one = {{0, 0}, {0, 10000000}}, cur;
+  say("timer_settime(10 ms one-shot): %d\n", timer_settime(a, 0, &one, NULL));
+  int s = sigwaitinfo(&set, &si);
+  say("sigwaitinfo: %s, si_code %s, value %d, si_overrun %d\n", signame(s), code(si.si_code),
+      si.si_value.sival_int, si.si_overrun);
+  say("timer_getoverrun: %d\n", timer_getoverrun(a));
+  timer_gettime(a, &cur);
+  say("timer_gettime after expiry: value %ld.%09ld interval %ld.%09ld\n", (long)cur.it_value.tv_sec,
+      cur.it_value.tv_nsec, (long)cur.it_interval.tv_sec, cur.it_interval.tv_nsec);
+
+  /* Periodic 1 ms with the signal blocked: expiries while pending are overruns. */
+  timer_t b = mk(CLOCK_MONOTONIC, SIGRTMIN + 1, 88);
+  struct itimerspec per = {{0, 1000000}, {0, 1000000}};
+  long long t0 = now_ns();
+  timer_settime(b, 0, &per, NULL);
+  timer_gettime(b, &cur);
+  say("timer_gettime while armed: value in (0, 1 ms]: %s, interval %ld.%09ld\n",
+      cur.it_value.tv_sec == 0 && cur.it_value.tv_nsec > 0 && cur.it_value.tv_nsec <= 1000000
+          ? "yes"
+          : "no",
+      (long)cur.it_interval.tv_sec, cur.it_interval.tv_nsec);
+  while (now_ns() - t0 < 30000000) {
+    struct timespec ms = {0, 1000000};
+    nanosleep(&ms, NULL);
+  }
+  sigset_t only_b;
+  sigemptyset(&only_b);
+  sigaddset(&only_b, SIGRTMIN + 1);
+  s = sigwaitinfo(&only_b, &si);
+  int ov = timer_getoverrun(b);
+  say("after 30 ms: %s, si_code %s, value %d, si_overrun >= 10: %s, timer_getoverrun equals it: "
+      "%s\n",
+      signame(s), code(si.si_code), si.si_value.sival_int, si.si_overrun >= 10 ? "yes" : "no",
+      ov == si.si_overrun ? "yes" : "no");
+  struct itimerspec off = {{0, 0}, {0, 0}}, old;
+  timer_settime(b, 0, &off, &old);
+  say("disarming returned the old interval %ld.%09ld\n", (long)old.it_interval.tv_sec,
+      old.it_interval.tv_nsec);
+  struct timespec zero = {0, 0};
+  while (sigtimedwait(&only_b, &si, &zero) > 0)
+    ;
+
+  /* Absolute CLOCK_REALTIME deadline in the past: fires at once. */
+  timer_t c = mk(CLOCK_REALTIME, SIGUSR1, 99);
+  struct itimerspec past = {{0, 0}, {1, 0}};
+  say("timer_settime(TIMER_ABSTIME, 1 s after the epoch): %d\n",
+      timer_settime(c, TIMER_ABSTIME, &past, NULL));
+  sigset_t only_u;
+  sigemptyset(&only_u);
+  sigaddset(&only_u, SIGUSR1);
+  s = sigwaitinfo(&only_u, &si);
+  say("sigwaitinfo: %s, si_code %s, value %d\n", signame(s), code(si.si_code),
+      si.si_value.sival_int);
+
+  /* Re-arming a one-shot, then deleting with the signal pending. */
+  timer_settime(a, 0, &one, NULL);
+  sigset_t only_a;
+  sigemptyset(&only_a);
+  sigaddset(&only_a, SIGRTMIN);
+  s = sigwaitinfo(&only_a, &si);
+  say("re-armed one-shot: %s value %d\n", signame(s), si.si_value.sival_int);
+
+  /* SIGEV_NONE: nothing is sent, the time still runs. */
+  struct sigevent none;
+  memset(&none, 0, sizeof none);
+  none.sigev_notify = SIGEV_NONE;
+  timer_t d;
+  say("timer_create(SIGEV_NONE): %d\n", timer_create(CLOCK_MONOTONIC, &none, &d));
+  struct itimerspec ten = {{0, 0}, {10, 0}};
+  timer_settime(d, 0, &ten, NULL);
+  timer_gettime(d, &cur);
+  say("SIGEV_NONE timer_gettime: value in (9 s, 10 s]: %s\n",
+      (cur.it_value.tv_sec == 9 && cur.it_value.tv_nsec > 0) ||
+              (cur.it_value.tv_sec == 10 && cur.it_value.tv_nsec == 0)
+          ? "yes"
+          : "no");
+  say("pending: %s\n", pendstr());
+
+  /* Errors. */
+  struct sigevent bad;
+  memset(&bad, 0, sizeof bad);
+  bad.sigev_notify = SIGEV_SIGNAL;
+  bad.sigev_signo = 65;
+  timer_t e;
+  int r = timer_create(CLOCK_MONOTONIC, &bad, &e);
+  say("timer_create(sigev_signo 65): %d %s\n", r, errname(errno));
+  bad.sigev_signo = SIGUSR1;
+  r = timer_create(12345, &bad, &e);
+  say("timer_create(clock 12345): %d %s\n", r, errname(errno));
+  bad.sigev_notify = 12345;
+  r = timer_create(CLOCK_MONOTONIC, &bad, &e);
+  say("timer_create(sigev_notify 12345): %d %s\n", r, errname(errno));
+  struct itimerspec badv = {{0, 0}, {0, 1000000000}};
+  r = timer_settime(a, 0, &badv, NULL);
+  say("timer_settime(value {0, 1e9}): %d %s\n", r, errname(errno));
+  struct itimerspec badi = {{0, -1}, {1, 0}};
+  r = timer_settime(a, 0, &badi, NULL);
+  say("timer_settime(interval {0, -1}): %d %s\n", r, errname(errno));
+  say("timer_delete: %d %d %d %d\n", timer_delete(a), timer_delete(b), timer_delete(c),
+      timer_delete(d));
+  r = timer_getoverrun(a);
+  say("timer_getoverrun(deleted): %d %s\n", r, errname(errno));
+  r = timer_delete(a);
+  say("timer_delete(deleted): %d %s\n", r, errname(errno));
+  r = timer_settime(a, 0, &one, NULL);
+  say("timer_settime(deleted): %d %s\n", r, errname(errno));
+  return 0;
+}
