@@ -69,7 +69,9 @@ static void divide(const char *what, int a, int b) {
     return;
   }
   say("%s: handler ran, si_signo %s, si_code %s\n", what, signo == SIGFPE ? "SIGFPE" : "other",
-      code == FPE_INTDIV ? "FPE_INTDIV" : code == FPE_INTOVF ? "FPE_INTOVF" : "other");
+      code == FPE_INTDIV   ? "FPE_INTDIV"
+      : code == FPE_INTOVF ? "FPE_INTOVF"
+                           : "other");
 }
 
 int main(void) {

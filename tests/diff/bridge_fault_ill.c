@@ -89,7 +89,10 @@ static void run(const char *what, void (*fn)(void), void *expect_addr) {
     return;
   }
   say("%s: handler ran, si_signo %s, si_code %s", what,
-      signo == SIGILL ? "SIGILL" : signo == SIGTRAP ? "SIGTRAP" : "other", code_name(signo, code));
+      signo == SIGILL    ? "SIGILL"
+      : signo == SIGTRAP ? "SIGTRAP"
+                         : "other",
+      code_name(signo, code));
   if (expect_addr)
     say(", si_addr %s", addr == expect_addr ? "is the instruction" : "is not the instruction");
   say("\n");

@@ -72,9 +72,7 @@ static void wait_task_state(pid_t pid, pid_t tid, char want) {
 static volatile pid_t worker;
 static volatile sig_atomic_t forwarded;
 
-static void on_term(int sig) {
-  forwarded = kill(worker, sig) == 0;
-}
+static void on_term(int sig) { forwarded = kill(worker, sig) == 0; }
 
 int main(void) {
   watchdog();
@@ -126,8 +124,8 @@ int main(void) {
     die("write");
   int st;
   pid_t r = waitpid(worker, &st, 0);
-  say("init: waitpid returned %s; SIGTERM forwarded: %s\n", r == worker ? "the worker" : "something else",
-      forwarded ? "yes" : "no");
+  say("init: waitpid returned %s; SIGTERM forwarded: %s\n",
+      r == worker ? "the worker" : "something else", forwarded ? "yes" : "no");
   if (WIFSIGNALED(st))
     say("init: the worker was killed by signal %d\n", WTERMSIG(st));
   else

@@ -142,7 +142,7 @@ int main(void) {
     if (reaped < 3)
       sigsuspend(&old);
   }
-  say("reaper loop: reaped %d children, exit statuses add up to %d; waitpid now: %s\n", reaped,
-      sum, waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD ? "ECHILD" : "something");
+  say("reaper loop: reaped %d children, exit statuses add up to %d; waitpid now: %s\n", reaped, sum,
+      waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD ? "ECHILD" : "something");
   return 0;
 }

@@ -61,7 +61,7 @@ static const char *disp(int sig) {
   return "a handler";
 }
 
-static void catch(int sig, void (*fn)(int)) {
+static void catch (int sig, void (*fn)(int)) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = fn;
@@ -80,10 +80,10 @@ static int job(const char *mode, int ready) {
   sigset_t wait_mask = cur, block;
   sigemptyset(&block);
   sigaddset(&block, SIGUSR1);
-  catch(SIGUSR1, on_usr1);
+  catch (SIGUSR1, on_usr1);
   if (strcmp(mode, "handler") == 0) {
     sigaddset(&block, SIGINT);
-    catch(SIGINT, on_int);
+    catch (SIGINT, on_int);
     say("%s: SIGINT handler installed\n", mode);
   } /* else SIGINT stays ignored and unblocked, as the shell handed it over */
   sigprocmask(SIG_BLOCK, &block, NULL);

@@ -168,7 +168,8 @@ int main(void) {
   if (waitpid(c, &st, 0) != c)
     die("waitpid");
   if (WIFSIGNALED(st))
-    say("SIG_DFL: the writer was killed by %s\n", WTERMSIG(st) == SIGPIPE ? "SIGPIPE" : "another signal");
+    say("SIG_DFL: the writer was killed by %s\n",
+        WTERMSIG(st) == SIGPIPE ? "SIGPIPE" : "another signal");
   else
     say("SIG_DFL: the writer exited %d\n", WEXITSTATUS(st));
   return 0;
