@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Timing helpers shared by the benchmarks. Every measurement runs vsig and the
  * native call in the same process, in alternating batches, so that frequency

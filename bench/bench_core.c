@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vsig against the native Linux calls doing the same job, in the same run.
  * Prints one line per measurement:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Process-scale benchmarks. kill_all_100k: vsig_kill(-1, sig) over 100,000
  * thread-less virtual processes, once with a signal whose default action

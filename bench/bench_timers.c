@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vsig's timer service against the native Linux timers, in the same run.
  * Prints one line per measurement, every figure named:

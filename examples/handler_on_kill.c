@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * handler_on_kill: the smallest vsig program worth running.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rt_values: real-time signals carry values and queue up; standard ones do not.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * worker_pool: three worker threads at different priorities take signals with
  * sigwaitinfo, and the main thread sends them signals one at a time to show who

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vsig: POSIX signal semantics for virtual processes and threads, in user space.
  *
@@ -12,9 +13,31 @@
  *
  * A host thread that calls vsig without attaching is attached to the default
  * process (pid = the host pid) on first use, so a plain program just works.
+ *
+ * Thread safety: every function may be called from any thread at any time
+ * (MT-Safe). vsig handlers run at safe points, outside every vsig lock, so a
+ * handler may call any vsig function. From a *native* (host) signal handler
+ * only the signal-set functions, vsig_version, vsig_strsignal (for signal
+ * numbers 0..VSIG_NSIG-1), vsig_clock_now and vsig_set_terminate_callback may
+ * be called: the others take a mutex, or may.
+ *
+ * Language: C11 or later, C++11 or later; C99 with GCC or Clang. The few
+ * anonymous unions and structs below are marked __extension__ for those
+ * compilers, so -std=c99 -Wpedantic and C++ -Wpedantic builds stay quiet.
+ *
+ * The reference manual is in section 3 (one page per function, e.g.
+ * vsig_sigaction(3)) and vsig(7) describes the model.
  */
 #ifndef VSIG_H
 #define VSIG_H
+
+/* The version of these declarations; vsig_version() gives the library's. */
+#define VSIG_VERSION_MAJOR 0
+#define VSIG_VERSION_MINOR 1
+#define VSIG_VERSION_PATCH 0
+#define VSIG_VERSION_STRING "0.1.0"
+/* MAJOR * 10000 + MINOR * 100 + PATCH, for #if comparisons. */
+#define VSIG_VERSION (VSIG_VERSION_MAJOR * 10000 + VSIG_VERSION_MINOR * 100 + VSIG_VERSION_PATCH)
 
 #include <pthread.h>
 #include <stddef.h>
@@ -30,6 +53,17 @@ extern "C" {
 #define VSIG_API __attribute__((visibility("default")))
 #else
 #define VSIG_API
+#endif
+
+/* Anonymous unions and structs are C11 (anonymous structs inside unions are an
+ * extension in C++); GCC and Clang accept them everywhere when told. */
+#if defined(__GNUC__)
+#define VSIG_EXTENSION_ __extension__
+#else
+#define VSIG_EXTENSION_
+#if !defined(__cplusplus) && (!defined(__STDC_VERSION__) || __STDC_VERSION__ < 201112L)
+#error "vsig.h needs C11 or later (anonymous unions), or GCC or Clang for C99"
+#endif
 #endif
 
 /* ---- signal numbers ---------------------------------------------------- */
@@ -154,7 +188,7 @@ struct vsig_sifields {
   int si_overrun;
   int si_tid;
   int si_reserved_;
-  union {
+  VSIG_EXTENSION_ union {
     vsig_sigval_t si_value;
     vsig_sigval_t si_sigval;
   };
@@ -165,8 +199,8 @@ typedef struct vsig_siginfo {
   int si_signo; /* signal number */
   int si_errno; /* always 0 */
   int si_code;  /* VSIG_SI_* */
-  union {
-    struct {
+  VSIG_EXTENSION_ union {
+    VSIG_EXTENSION_ struct {
       vsig_pid_t si_pid; /* sending process */
       vsig_uid_t si_uid; /* its user id */
       int si_status;     /* exit status or signal (SIGCHLD, later) */
@@ -180,13 +214,17 @@ typedef struct vsig_siginfo {
       struct vsig_sifields _kill, _rt, _timer, _sigchld, _sigfault;
     } _sifields;
   };
+  /* Zero. Room for the fields of later versions, which take words from here:
+   * no field above ever moves and the size stays the same (128 bytes on LP64,
+   * as the kernel's siginfo). */
+  uint64_t si_spare_[9];
 } vsig_siginfo_t;
 
 typedef void (*vsig_handler_t)(int);
 typedef void (*vsig_sigaction_fn)(int, vsig_siginfo_t *, void *);
 
 typedef struct vsig_sigaction {
-  union {
+  VSIG_EXTENSION_ union {
     vsig_handler_t sa_handler;      /* SIG_DFL, SIG_IGN or a handler */
     vsig_sigaction_fn sa_sigaction; /* used when SA_SIGINFO is set */
     union {
@@ -223,7 +261,16 @@ VSIG_API int vsig_sigismember(const vsig_sigset_t *set, int sig); /* 1, 0 or -1 
 /* Examine and/or change the caller's process action for sig. EINVAL for a bad
  * signal, unknown flag bits, or a new action for SIGKILL/SIGSTOP. Setting SIG_IGN,
  * or SIG_DFL on a default-ignore signal, discards its pending instances. */
+/* The function and the struct share a name, as POSIX's sigaction do; g++
+ * -Wshadow would say the function hides the struct's implicit constructor. */
+#if defined(__cplusplus) && defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
+#endif
 VSIG_API int vsig_sigaction(int sig, const vsig_sigaction_t *act, vsig_sigaction_t *oact);
+#if defined(__cplusplus) && defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 /* BSD-style signal(): a handler with SA_RESTART. VSIG_SIG_ERR and errno on error. */
 VSIG_API vsig_handler_t vsig_signal(int sig, vsig_handler_t handler);
 
@@ -291,14 +338,18 @@ VSIG_API int vsig_block_begin(int interruptible, vsig_wake_fn wake, void *arg);
 VSIG_API int vsig_block_end(void);
 
 /* ---- processes ---------------------------------------------------------------- */
+/* Always fill one with vsig_proc_attr_init and then change the fields you
+ * want: it zeroes the reserved words, which later versions may give a meaning
+ * (64 bytes on LP64; new fields take words from reserved_, nothing moves). */
 typedef struct vsig_proc_attr {
-  size_t queue_max; /* queued signals pending at once; >= VSIG_POSIX_SIGQUEUE_MAX */
-  vsig_uid_t uid;   /* reported as si_uid of signals the process sends */
-  size_t timer_max; /* POSIX timers at once (timer_create gives EAGAIN beyond) */
+  size_t queue_max;      /* queued signals pending at once; >= VSIG_POSIX_SIGQUEUE_MAX */
+  vsig_uid_t uid;        /* reported as si_uid of signals the process sends */
+  size_t timer_max;      /* POSIX timers at once (timer_create gives EAGAIN beyond) */
+  uint64_t reserved_[5]; /* zero */
 } vsig_proc_attr_t;
 
 /* Fill *attr with the defaults (VSIG_SIGQUEUE_MAX_DEFAULT, the host uid,
- * VSIG_TIMER_MAX_DEFAULT). */
+ * VSIG_TIMER_MAX_DEFAULT) and zero its reserved words. EINVAL if NULL. */
 VSIG_API int vsig_proc_attr_init(vsig_proc_attr_t *attr);
 /* Create a virtual process with no threads (its pool is allocated here). attr may
  * be NULL. Error number: EINVAL bad attr, ENOMEM. */
@@ -435,6 +486,19 @@ VSIG_API int vsig_timer_gettime(vsig_timer_t timerid, vsig_itimerspec_t *value);
 VSIG_API int vsig_timer_getoverrun(vsig_timer_t timerid);
 /* Delete the timer; a signal of it still pending is discarded. */
 VSIG_API int vsig_timer_delete(vsig_timer_t timerid);
+
+/* ---- library information --------------------------------------------------------- */
+/* The library's version, "MAJOR.MINOR.PATCH" (VSIG_VERSION_STRING of the build). */
+VSIG_API const char *vsig_version(void);
+/* A description of sig, as glibc's strsignal: "Hangup" .. "Bad system call" for
+ * 1..31, "Real-time signal N" for VSIG_SIGRTMIN + N, else "Unknown signal N".
+ * Never NULL; a constant string for 0..VSIG_NSIG-1. */
+VSIG_API const char *vsig_strsignal(int sig);
+/* A description of the error number err: VSIG_ERESTART's, or the host's text.
+ * Never NULL; valid until the calling thread's next vsig_strerror call. */
+VSIG_API const char *vsig_strerror(int err);
+
+#undef VSIG_EXTENSION_
 
 #ifdef __cplusplus
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Helpers for the per-directive conformance tests (test_sig*.c, test_kill.c,
  * test_raise.c, test_pthread_kill.c, test_sleep.c, test_semantics.c).

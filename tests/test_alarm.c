@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* alarm, ualarm, setitimer and getitimer: one SIGALRM timer per process
  * (include/vsig.h), on the manual clock so that hours of time, rounding and
  * thousands of periods run deterministically in milliseconds.

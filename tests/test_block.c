@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The embedder's blocking API: vsig_block_begin / vsig_block_end bracket a
  * blocking call of the embedder's own. Interruptible: a signal that picks the

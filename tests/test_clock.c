@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vsig's clock: the host's monotonic clock by default, or a manual clock that
  * moves only through vsig_clock_advance, firing what falls due on the way and
  * waking timed waits. Each TEST runs in its own process, so each may switch

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The delivery algorithm for process-directed signals (SPEC.md, "Which text
  * wins" 2), with real threads in each state. Every test works in a process of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fork: the child gets a working vsig of its own, as POSIX says of fork: its
  * own default process (pid = the child's host pid) with the forking thread as

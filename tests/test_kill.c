@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* kill: process-directed signals by pid. */
 /* ctest-labels: concurrency */
 #include "conform.h"

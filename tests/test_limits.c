@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The per-process pool of queued signals: its default and configured sizes,
  * the POSIX floor, EAGAIN at the limit with nothing else changed, kill never

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* WASIX proc_raise_interval(sig, interval_ms, repeat) and its nanosecond form
  * proc_raise_interval2: one interval timer per (process, signal), sending the
  * signal to the caller's process. Both return an error number, not -1/errno.
@@ -432,7 +433,7 @@ TEST(interval_timers_are_per_process) {
   CHECK_EQ(pthread_join(h, NULL), 0);
   CHECK_EQ(o.rc, 0);
   cancel_reporting(VSIG_SIGUSR1, 1000 * MS, 1000 * MS); /* ours, untouched */
-  CHECK_EQ(vsig_proc_destroy(pid), 0); /* with an armed timer: freed with it */
+  CHECK_EQ(vsig_proc_destroy(pid), 0);                  /* with an armed timer: freed with it */
 }
 
 struct doomed {

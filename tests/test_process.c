@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Several virtual processes: sending by pid, what each process and each thread
  * owns, creating and destroying processes, attaching and detaching threads,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pthread_kill, pthread_sigqueue and pthread_kill_host: thread-directed
  * signals. All three return an error number and leave errno alone. */
 /* ctest-labels: concurrency */

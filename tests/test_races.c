@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ctest-labels: concurrency */
 /*
  * Waits racing with senders. Checking for a signal and going to sleep must be

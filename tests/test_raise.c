@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* raise: a signal to the calling thread; a handler runs before raise returns. */
 /* ctest-labels: concurrency */
 #include "conform.h"

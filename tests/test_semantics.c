@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * SPEC.md, "Semantics that reference implementations got wrong": one test per
  * item, named after the property (the timer item is tested with the timers).

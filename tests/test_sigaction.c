@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sigaction and signal: examining and changing actions, and what an action
  * does when its signal is delivered. */
 #include "conform.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sigpending: the signals pending on the caller's process or on the calling
  * thread, and blocked by it. */
 /* ctest-labels: concurrency */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sigprocmask and pthread_sigmask: the calling thread's mask.
  * sigprocmask answers -1/errno, pthread_sigmask an error number. */
 /* ctest-labels: concurrency */

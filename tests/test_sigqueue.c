@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sigqueue: a process-directed signal with a value; real-time signals take a
  * slot of the target's queue pool or fail with EAGAIN. */
 /* ctest-labels: concurrency */

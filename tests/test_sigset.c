@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sigemptyset, sigfillset, sigaddset, sigdelset, sigismember. */
 #include "conform.h"
 

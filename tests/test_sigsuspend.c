@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sigsuspend and pause: wait until a handler has run, then -1/EINTR. */
 /* ctest-labels: concurrency */
 #include "conform.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sigwait, sigwaitinfo, sigtimedwait: accepting a signal synchronously.
  * sigwait answers an error number (and is never interrupted); the other two
  * answer the signal, or -1/errno. */

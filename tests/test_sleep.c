@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* nanosleep, sleep, usleep: sleeps that a handler interrupts. No test here
  * asserts how long anything took; long sleeps are always ended by a signal. */
 /* ctest-labels: concurrency */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "vt.h"
 #include <vsig.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ctest-labels: concurrency */
 /*
  * Stress: producer threads sigqueue sequence-numbered values on three

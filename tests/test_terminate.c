@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Default actions: default-ignore signals are discarded; a terminating default
  * action ends the virtual process. Its threads leave blocking vsig calls with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* POSIX per-process timers: timer_create, timer_settime, timer_gettime,
  * timer_getoverrun, timer_delete. All on the manual clock, so deadlines,
  * overruns and the times gettime reports are checked to the nanosecond. */

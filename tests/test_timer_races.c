@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Timers under concurrency: cancelling, re-arming and deleting while another
  * thread fires them, re-arming from the timer's own handler, many threads
  * creating and deleting at once, and the accounting invariant that every
@@ -72,7 +73,8 @@ static void check_nothing_left(int sig) {
   CHECK(!is_pending(sig));
 }
 
-/* ---- cancel while firing ---------------------------------------------------------------------- */
+/* ---- cancel while firing ----------------------------------------------------------------------
+ */
 
 TEST(settime_cancel_races_safely_with_firing) {
   manual(0);
@@ -289,7 +291,8 @@ TEST(proc_raise_interval_rearmed_from_its_own_handler) {
   CHECK_EQ(atomic_load(&self_rearms), 1000);
 }
 
-/* ---- many threads creating, arming and deleting at once ---------------------------------------- */
+/* ---- many threads creating, arming and deleting at once ----------------------------------------
+ */
 
 enum { CHURNERS = 4, HELD = 8, CHURN_ITERS = 3000, NSIGS = 4 };
 
@@ -320,7 +323,8 @@ static void *churner_main(void *arg) {
                                : VSIG_SIGEV_NONE;
       /* Each thread holds at most HELD: the process limit is never hit. */
       held[n] = make_timer(notify, sig, 0, vsig_thread_self());
-      arm(held[n], 1 + (int64_t)(r >> 24) % 5000, (r >> 40) % 2 ? 1 + (int64_t)(r >> 44) % 3000 : 0);
+      arm(held[n], 1 + (int64_t)(r >> 24) % 5000,
+          (r >> 40) % 2 ? 1 + (int64_t)(r >> 44) % 3000 : 0);
       n++;
     } else {
       int k = (int)((r >> 8) % (uint64_t)n);
@@ -415,7 +419,8 @@ TEST(many_threads_create_arm_and_delete_concurrently) {
   advance(SEC);
 }
 
-/* ---- nothing lost: every expiry delivered or counted ------------------------------------------- */
+/* ---- nothing lost: every expiry delivered or counted -------------------------------------------
+ */
 
 enum { NT = 6 };
 static const int64_t periods[NT] = {1000, 1700, 2300, 3100, 4700, 5300};
@@ -539,7 +544,8 @@ TEST(every_expiry_reaches_handlers_or_their_overrun_counts) {
     stop_poller(&p[k]);
 }
 
-/* ---- timed waits never end early, whoever moves the clock -------------------------------------- */
+/* ---- timed waits never end early, whoever moves the clock --------------------------------------
+ */
 
 struct timed {
   uint64_t seed;
@@ -592,7 +598,8 @@ TEST(timed_waits_never_end_before_their_deadline) {
     CHECK_EQ(w[i].early, 0);
 }
 
-/* ---- on the host clock: counts and order only ---------------------------------------------------- */
+/* ---- on the host clock: counts and order only
+ * ---------------------------------------------------- */
 
 TEST(real_clock_periodic_counts_match_elapsed_time) {
   int sig = VSIG_SIGRTMIN;

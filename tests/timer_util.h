@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * timer_util: helpers shared by the clock and timer tests (test_clock,
  * test_alarm, test_proc_raise_interval, test_timer_posix, test_timer_races).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * workers: helpers for tests that need real vsig threads in known states.
  *

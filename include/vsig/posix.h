@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vsig/posix.h: build unmodified POSIX C code against vsig.
  *

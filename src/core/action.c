@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Actions, readable without the lock through a sequence counter (the raise
  * fast path), and the siginfo of a signal a thread sends. */
 #include "internal.h"

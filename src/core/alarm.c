@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * alarm, ualarm, setitimer, getitimer. The three share one SIGALRM timer per
  * process, as on Linux, where alarm and ualarm are written in terms of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vsig's clock: the host's monotonic clock, or a manual one that moves only
  * through vsig_clock_advance, so that tests and simulators can run hours of

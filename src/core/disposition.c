@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Default dispositions of the signals (Linux). */
 #include "internal.h"
 

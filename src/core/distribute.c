@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Distribution: which thread gets a process-directed signal.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fork: the child gets its own default process (pid = its host pid) whose only
  * thread is the forking one, with the actions and mask it had and nothing

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Running handlers as the kernel runs signal frames. */
 #include "internal.h"
 

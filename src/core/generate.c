@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Generation: the checks every send makes, and putting an instance where it
  * belongs (a process or thread queue, or straight to a waiter). */
 #include "internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vsig core: the portable part. Internal functions return 0 (or a result) or
  * -errno and never touch errno; the public wrappers translate.

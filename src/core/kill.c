@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* kill: process-directed signals by pid. */
 #include "internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Masks: the owner changes its own without a lock; claims on signals it
  * blocks go back to the process. */
 #include "internal.h"

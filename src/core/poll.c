@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Safe points: vsig_poll, and the embedder's own blocking calls. */
 #include "internal.h"
 

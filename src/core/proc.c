@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Virtual processes: creation, the default process, termination. */
 #include "internal.h"
 
@@ -17,6 +18,7 @@ static void *term_arg;
 int vsig_proc_attr_init(vsig_proc_attr_t *attr) {
   if (!attr)
     return EINVAL;
+  memset(attr, 0, sizeof *attr); /* the reserved words */
   attr->queue_max = VSIG_SIGQUEUE_MAX_DEFAULT;
   attr->uid = host_getuid();
   attr->timer_max = VSIG_TIMER_MAX_DEFAULT;

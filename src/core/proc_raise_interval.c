@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * WASIX proc_raise_interval and proc_raise_interval2: one interval timer per
  * (process, signal), sending the signal to the process.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pthread_kill and pthread_sigqueue: thread-directed signals. */
 #include "internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Pending-signal containers and the per-process pool of queue entries. */
 #include "internal.h"
 

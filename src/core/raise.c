@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * raise: a signal to the calling thread. When the signal is unblocked, caught
  * and nothing else is waiting, the handler is called straight away: no lock,

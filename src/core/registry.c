@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lookup of processes by pid and threads by id: two intrusive hash tables
  * under one lock. Only setup paths (create, attach, detach) write them. */
 #include "internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The lookup half of sending: from a pid or thread id to a locked target. */
 #include "internal.h"
 

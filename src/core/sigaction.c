@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sigaction and signal. */
 #include "internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sigpending: blocked signals pending on the caller's process or thread. */
 #include "internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sigprocmask and pthread_sigmask: both change the calling thread's mask. */
 #include "internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sigqueue: a process-directed signal carrying a value; real-time signals
  * take a slot of the target's pool or fail with EAGAIN. */
 #include "internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Signal sets: plain bit operations on the caller's storage. */
 #include "internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sigsuspend and pause: wait until a handler has run. */
 #include "internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sigwait, sigwaitinfo, sigtimedwait. A waiter takes the lowest-numbered
  * signal of pending & set (never one outside set), with its queued siginfo.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* nanosleep, sleep, usleep: sleeps that a handler interrupts. */
 #include "internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A default action that ends a virtual process. */
 #include "internal.h"
 

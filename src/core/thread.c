@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vsig threads: attaching host threads, creating them, detaching at exit. */
 #include "internal.h"
 

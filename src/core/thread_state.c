@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What a thread is doing, as delivery sees it: its state, its seniority in
  * that state, and how a vsig wait ends. */
 #include "internal.h"

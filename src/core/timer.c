@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Timers as the processes see them: their signals, overruns and ownership. */
 #include "internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* POSIX per-process timers: timer_create, timer_settime, timer_gettime,
  * timer_getoverrun, timer_delete. */
 #include "internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The timer service: one binary min-heap of armed timers for every process in
  * the host process. Arm and disarm are O(log n); each timer knows its heap

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The interruptible wait under pause, sigsuspend and the sleeps. */
 #include "internal.h"
 

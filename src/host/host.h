@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The host layer: everything vsig needs from the system it runs on. A port to
  * an RTOS, or a simulation, replaces the one folder that implements this file.
@@ -9,6 +10,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* A mutex for short critical sections; never held while a handler runs. */
@@ -53,6 +55,10 @@ int64_t host_now_ns(void);
 
 int host_getpid(void);
 unsigned int host_getuid(void);
+
+/* The host's text for the error number err: a constant string, or one written
+ * to buf (len bytes); NULL if the host has none. Thread-safe. */
+const char *host_strerror(int err, char *buf, size_t len);
 
 /* End the host process as if killed by sig (falls back to _exit(128 + sig)). */
 _Noreturn void host_die_by_signal(int sig);

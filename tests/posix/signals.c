@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* An ordinary POSIX program: built with -include vsig/posix.h it runs on vsig.
  * Exits 0 when every check holds. */
 #include <errno.h>
@@ -17,12 +18,12 @@ static void on_usr1(int sig, siginfo_t *info, void *ctx) {
   got_value = info->si_value.sival_int;
 }
 
-#define EXPECT(c)                                                                            \
-  do {                                                                                       \
-    if (!(c)) {                                                                              \
-      fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #c);                                \
-      exit(1);                                                                               \
-    }                                                                                        \
+#define EXPECT(c)                                                                                  \
+  do {                                                                                             \
+    if (!(c)) {                                                                                    \
+      fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #c);                                      \
+      exit(1);                                                                                     \
+    }                                                                                              \
   } while (0)
 
 int main(void) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* An ordinary threaded POSIX program, run on vsig through vsig/posix.h:
  * a signal-handling thread with sigwait, pthread_kill, and sleeps that a
  * handler interrupts. Exits 0 when every check holds. */
@@ -10,12 +11,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#define EXPECT(c)                                                                            \
-  do {                                                                                       \
-    if (!(c)) {                                                                              \
-      fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #c);                                \
-      exit(1);                                                                               \
-    }                                                                                        \
+#define EXPECT(c)                                                                                  \
+  do {                                                                                             \
+    if (!(c)) {                                                                                    \
+      fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #c);                                      \
+      exit(1);                                                                                     \
+    }                                                                                              \
   } while (0)
 
 static sigset_t waited;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* An ordinary POSIX program using alarm, setitimer and a POSIX timer, run on
  * vsig through vsig/posix.h. Real clock: it checks counts and order only. */
 #include <errno.h>
@@ -9,12 +10,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#define EXPECT(c)                                                                            \
-  do {                                                                                       \
-    if (!(c)) {                                                                              \
-      fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #c);                                \
-      exit(1);                                                                               \
-    }                                                                                        \
+#define EXPECT(c)                                                                                  \
+  do {                                                                                             \
+    if (!(c)) {                                                                                    \
+      fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #c);                                      \
+      exit(1);                                                                                     \
+    }                                                                                              \
   } while (0)
 
 static volatile sig_atomic_t alarms;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Linux host layer: futex wake-ups, CLOCK_MONOTONIC, native termination. */
 #include "../host.h"
 
@@ -5,6 +6,7 @@
 #include <linux/futex.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -108,6 +110,14 @@ int64_t host_now_ns(void) {
 
 int host_getpid(void) { return (int)getpid(); }
 unsigned int host_getuid(void) { return (unsigned int)getuid(); }
+
+const char *host_strerror(int err, char *buf, size_t len) {
+#if defined(__GLIBC__) && defined(_GNU_SOURCE)
+  return strerror_r(err, buf, len); /* GNU: a constant string, or buf */
+#else
+  return strerror_r(err, buf, len) == 0 ? buf : NULL; /* XSI */
+#endif
+}
 
 /* The kernel's own sigaction layout, for signals glibc keeps for itself
  * (32 and 33), which its sigaction() refuses to touch. */
