@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Native: an alarm() handler that SIGKILLs the awaited child: with SA_RESTART wait() restarts
  * and returns the child killed by signal 9; without it wait() fails with EINTR first. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

@@ -3,7 +3,9 @@
  * accept, sem_wait (an untimed futex) restart under SA_RESTART, else EINTR; select, poll,
  * epoll_wait, nanosleep, sem_timedwait, pause, sigwaitinfo, recv with SO_RCVTIMEO always EINTR;
  * pthread_mutex_lock, pthread_barrier_wait, pthread_join resume. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Native: SIGALRM from alarm() interrupts a thread spinning in its own code (no system call)
  * and runs the handler there; a thread that blocks SIGALRM leaves it to the spinning one. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Native: a signal from another process interrupts read() on an empty pipe: without SA_RESTART
  * read fails with EINTR after the handler; with SA_RESTART it resumes and returns the data. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

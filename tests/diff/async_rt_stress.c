@@ -2,7 +2,9 @@
 /* Native: 4 processes sigqueue 25,000 values each on SIGRTMIN+0..3; taken by 3 threads (sigwaitinfo
  * and a handler), every value arrives exactly once and each thread sees each signal's in order.
  * A sender keeps at most WINDOW of its signals in flight (the kernel's queue scan is linear). */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

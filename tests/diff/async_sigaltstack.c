@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Native: an SA_ONSTACK handler runs on the thread's sigaltstack (sigaltstack reports SS_ONSTACK
  * inside it), whoever sent the signal; a stack overflow's SIGSEGV is caught there. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Native (glibc): abort() unblocks SIGABRT, runs its handler, then kills the process by SIGABRT
  * even if the handler returns or SIGABRT was ignored; only leaving the handler avoids it. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Native: touching a page of a shared file mapping beyond the file's end raises SIGBUS with
  * si_code BUS_ADRERR and si_addr the address; pages still inside the file work. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Native: a fault whose signal is at SIG_DFL, or ignored, or blocked (even with a handler) kills
  * the process by that signal; so does a fault in any thread. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Native (x86-64): integer division by zero, and INT_MIN / -1, raise SIGFPE with si_code
  * FPE_INTDIV on the dividing thread; siglongjmp leaves the handler, any number of times. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Native (x86-64): ud2 (__builtin_trap) raises SIGILL with si_code ILL_ILLOPN and si_addr the
  * instruction; int3 raises SIGTRAP with si_code SI_KERNEL; handlers leave with siglongjmp. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Native: a bad access raises SIGSEGV on the faulting thread with si_code SEGV_MAPERR (nothing
  * mapped) or SEGV_ACCERR (protection) and si_addr the address; the handler may longjmp or exit. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

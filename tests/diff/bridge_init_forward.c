@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Native: an init-like process whose SIGTERM handler forwards SIGTERM to its worker: an outside
  * SIGTERM while it waits in waitpid (SA_RESTART) kills the worker, which init reaps; exit 0. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

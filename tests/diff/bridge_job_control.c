@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Native: SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU stop a child (not in an orphaned group), SIGCONT resumes
  * it; waitpid(WUNTRACED|WCONTINUED) and SIGCHLD (CLD_STOPPED/CONTINUED) report each step. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

@@ -2,7 +2,9 @@
 /* Native: with SIGCHLD at SIG_IGN, or SA_NOCLDWAIT, children are reaped by the kernel: no zombie,
  * wait blocks until they are gone and fails with ECHILD; with SA_NOCLDWAIT the handler still runs.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Native: signals from another process carry si_pid = the sender and si_code SI_USER (kill),
  * SI_QUEUE with si_value (sigqueue, real-time ones in order), SI_TKILL (tgkill, on that thread). */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

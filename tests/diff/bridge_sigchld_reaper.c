@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Native: a child's exit or death sends SIGCHLD to the parent with si_code CLD_EXITED/CLD_KILLED,
  * si_status the exit status or signal and si_pid the child; sigsuspend wakes, waitpid reaps. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

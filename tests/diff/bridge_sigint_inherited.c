@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Native: exec keeps an ignored SIGINT ignored and the blocked mask, resets a handled signal to
  * SIG_DFL; a kill -INT then reaches a newly installed handler, or is dropped while ignored. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Native: write to a pipe without readers sends SIGPIPE (si_code SI_USER, from the writer
  * itself) to the writing thread: SIG_DFL kills, SIG_IGN/a handler/blocked give -1 EPIPE. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

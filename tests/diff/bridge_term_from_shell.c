@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Native: a SIGTERM sent from outside (a shell's kill, a child's kill()) runs the
  * handler in the receiving process, which goes on and exits 0; without a handler it kills. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
