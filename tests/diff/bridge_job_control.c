@@ -84,9 +84,14 @@ static const char *code_name(int c) {
   }
 }
 
-/* One event: what waitpid says, then the SIGCHLD it sent (waited for, so none merge). */
+/* One event: the SIGCHLD it sends, then what waitpid says. The SIGCHLD comes first: a waitpid
+ * that reports a stop clears the stop code, which a CLD_STOPPED sent just after would carry as
+ * si_status 0 (the kernel reads it after marking the child stopped). Waiting for each SIGCHLD
+ * before the next event also keeps two of them from merging. */
 static void step(pid_t c) {
   int st, seen = nchld;
+  while (nchld == seen)
+    sigsuspend(&unblocked);
   if (waitpid(c, &st, WUNTRACED | WCONTINUED) != c)
     die("waitpid");
   if (WIFSTOPPED(st))
@@ -97,8 +102,6 @@ static void step(pid_t c) {
     say("  waitpid: exited %d\n", WEXITSTATUS(st));
   else
     say("  waitpid: killed by signal %d\n", WTERMSIG(st));
-  while (nchld == seen)
-    sigsuspend(&unblocked);
   say("  SIGCHLD: %s, si_status %d\n", code_name(chld[seen].code), chld[seen].status);
 }
 
