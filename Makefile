@@ -7,7 +7,7 @@ CMAKE_FLAGS ?=
 PREFIX ?= /usr/local
 
 .PHONY: all demo check bench asan tsan install man-check header-check consumers format \
-	format-check clean
+	format-check clean wasix-demo
 
 all: $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j$(JOBS)
@@ -63,3 +63,7 @@ format-check:
 
 clean:
 	rm -rf build build-asan build-tsan build-clang
+
+# The WebAssembly demo alone (also part of demo when the wasm toolchain is installed).
+wasix-demo: all
+	cmake --build $(BUILD) --target wasix-demo

@@ -321,6 +321,13 @@ VSIG_API int vsig_usleep(unsigned long usec);
 /* Run handlers for signals delivered to the calling thread. One load when nothing
  * is pending. Returns 0, or the signal number that terminated the process. */
 VSIG_API int vsig_poll(void);
+#ifndef __cplusplus
+/* The calling thread's "something may be deliverable" word, the one vsig_poll
+ * loads: non-zero means call vsig_poll. For runtimes that inline the test (one
+ * relaxed load) in generated code. Valid until the thread detaches; NULL only
+ * when attaching the caller to the default process ran out of memory. */
+VSIG_API const _Atomic int *vsig_poll_word(void);
+#endif
 
 /* Called by whichever thread sends a signal to a thread blocked in an embedder
  * call, to wake it. It must not call vsig and must work even if the blocked
@@ -360,6 +367,8 @@ VSIG_API int vsig_default_proc_attr(const vsig_proc_attr_t *attr);
 VSIG_API int vsig_proc_destroy(vsig_pid_t pid);
 /* 0 and *term_sig 0 while alive, or the signal that terminated it. ESRCH. */
 VSIG_API int vsig_proc_status(vsig_pid_t pid, int *term_sig);
+/* The attributes process pid was created with. ESRCH, EINVAL (attr NULL). */
+VSIG_API int vsig_proc_getattr(vsig_pid_t pid, vsig_proc_attr_t *attr);
 /* The calling thread's process; 0 on vsig's own threads (they are in none). */
 VSIG_API vsig_pid_t vsig_getpid(void);
 
@@ -389,8 +398,14 @@ VSIG_API int vsig_thread_create(pthread_t *host, vsig_thread_t *thread, vsig_pid
  * the caller's priority and mask. */
 VSIG_API int vsig_pthread_create(pthread_t *host, const pthread_attr_t *attr,
                                  void *(*start)(void *), void *arg);
+/* The same, starting with *mask (NULL: the caller's), as
+ * pthread_attr_setsigmask_np asks. */
+VSIG_API int vsig_pthread_create_mask(pthread_t *host, const pthread_attr_t *attr,
+                                      const vsig_sigset_t *mask, void *(*start)(void *), void *arg);
 /* The calling thread's id (attaching it to the default process if needed). */
 VSIG_API vsig_thread_t vsig_thread_self(void);
+/* The vsig thread running on host thread tid (Linux's gettid): ESRCH if none. */
+VSIG_API int vsig_thread_from_host_tid(int tid, vsig_thread_t *thread);
 /* The vsig thread running on a host thread: ESRCH if none. */
 VSIG_API int vsig_thread_from_host(pthread_t host, vsig_thread_t *thread);
 VSIG_API int vsig_thread_setpriority(vsig_thread_t thread, int priority);  /* ESRCH */
@@ -405,6 +420,83 @@ enum {
 VSIG_API int vsig_thread_getstate(vsig_thread_t thread, int *state); /* ESRCH */
 /* pthread_kill on a host thread, for vsig/posix.h. */
 VSIG_API int vsig_pthread_kill_host(pthread_t host, int sig);
+
+/* ---- asynchronous delivery ------------------------------------------------------ */
+/* By default handlers run at safe points only (vsig calls, vsig_poll, vsig
+ * waits). A thread with asynchronous delivery on is interrupted instead, when a
+ * handler becomes due on it while it runs its own code or is blocked in a host
+ * call, and the handler runs on it at once, as natively: a system call it
+ * interrupts fails with EINTR or restarts per the handler's SA_RESTART, as
+ * the kernel decides for that call. Never inside a vsig call: then the
+ * handler runs as the call returns. The interruption uses two reserved host
+ * signals (vsig_async_signals). */
+/* Turn asynchronous delivery on or off for the calling thread. 0 or an error
+ * number: EINVAL/EBUSY (the host signals cannot be set up), ENOMEM, EPERM. */
+VSIG_API int vsig_thread_set_async(int enable);
+/* Whether threads that join vsig from now on start with it on. 0 or an error
+ * number (as vsig_thread_set_async). */
+VSIG_API int vsig_set_async_default(int enable);
+/* The two host signals that interrupt threads, one for handlers without
+ * SA_RESTART and one for handlers with it; host numbers, default 63 and 64
+ * (SIGRTMAX-1, SIGRTMAX on Linux). Before asynchronous delivery is first
+ * used: EBUSY after (unless the same), EINVAL for unusable numbers. */
+VSIG_API int vsig_async_signals(int sig, int sig_restart);
+
+/* The host bridge: signals in *set that the host kernel delivers to the host
+ * process (from another process, a terminal, a child's exit, SIGPIPE,
+ * abort(), a fault) become signals of the default process, with their real
+ * siginfo, process- or thread-directed as the kernel sent them. The host's
+ * dispositions follow the default process's actions from then on (SIG_IGN is
+ * SIG_IGN in the kernel), signals the host process started with ignored start
+ * ignored (the exec rule), and the default process's default actions act on
+ * the host process (a stop signal stops it). Call it before creating threads:
+ * the threads it does not know keep the host's own delivery. 0 or an error
+ * number: EFAULT, ENOMEM, or the host's (EINVAL). */
+VSIG_API int vsig_bridge_enable(const vsig_sigset_t *set);
+
+/* After an exec the new program inherits the host mask: with the bridge on,
+ * call this with 1 just before exec (the calling thread's host mask becomes
+ * its vsig mask) and with 0 if the exec failed (back to the bridge's own). 0. */
+VSIG_API int vsig_bridge_hostmask(int for_exec);
+/* With the bridge on, the process is about to send sig to itself through the
+ * host as well (kill(0, sig) reaches its process group there): the copy the
+ * kernel hands back is dropped, the process had its own from vsig. 0, EINVAL. */
+VSIG_API int vsig_bridge_expect_self(int sig);
+
+/* A temporary mask around a blocking call of the embedder's, as pselect's
+ * and ppoll's: the calling thread's mask becomes *temp (the old one goes to
+ * *old when not NULL) until the first handler starts, and that handler's
+ * return restores the old mask, as for sigsuspend. EINTR: a handler already
+ * ran (do not block; the old mask is back). EFAULT: temp is NULL. End it with
+ * vsig_sigmask_swap_end, which restores the old mask if no handler did. */
+VSIG_API int vsig_sigmask_swap(const vsig_sigset_t *temp, vsig_sigset_t *old);
+VSIG_API int vsig_sigmask_swap_end(void);
+
+/* How many handlers the calling thread is inside (nested). */
+VSIG_API unsigned vsig_handler_depth(void);
+/* The calling thread jumped out of handlers (siglongjmp) back to where its
+ * handler depth was depth: forget the frames it left, and restore *mask when
+ * not NULL, delivering what that unblocks. 0, EINVAL (not a vsig thread). */
+VSIG_API int vsig_handler_unwind(unsigned depth, const vsig_sigset_t *mask);
+
+/* An embedder's call that swaps the mask atomically (pselect, ppoll) must
+ * not be interrupted between vsig_sigmask_swap and entering the host call:
+ * vsig_async_hold(1) holds interrupts of the calling thread back (they stay
+ * pending in the host), and the call's own host mask lets them through (leave
+ * out the two signals vsig_async_get_signals gives); vsig_async_hold(0)
+ * after. 0. */
+VSIG_API int vsig_async_hold(int hold);
+/* The two host signals that interrupt threads (0, 0 before first use). */
+VSIG_API void vsig_async_get_signals(int *sig, int *sig_restart);
+
+/* Handlers are called through fn when one is set: an embedder (a
+ * compatibility library, a wasm host) that stores its own kind of handler in
+ * sa_handler converts info and calls it. ucontext is the host context of the
+ * interrupted or faulting code when the frame was delivered asynchronously,
+ * else NULL; it is also what plain SA_SIGINFO handlers get. */
+typedef void (*vsig_invoke_fn)(int sig, const vsig_sigaction_t *act, vsig_siginfo_t *info,
+                               void *ucontext);
+VSIG_API void vsig_set_invoker(vsig_invoke_fn fn);
 
 /* ---- the clock -------------------------------------------------------------------- */
 /* Every vsig deadline (timers, sigtimedwait, the sleeps) is on one monotonic

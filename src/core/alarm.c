@@ -44,7 +44,7 @@ static int itimer_real(int64_t value, int64_t interval, int64_t *old_left, int64
 
 static int64_t ceil_div(int64_t a, int64_t b) { return a / b + (a % b != 0); }
 
-unsigned int vsig_alarm(unsigned int seconds) {
+static unsigned int api_alarm(unsigned int seconds) {
   int64_t left = 0;
   if (itimer_real(ns_of(seconds, 0), 0, &left, NULL) < 0)
     return 0;
@@ -52,7 +52,7 @@ unsigned int vsig_alarm(unsigned int seconds) {
   return s > UINT32_MAX ? UINT32_MAX : (unsigned int)s;
 }
 
-unsigned long vsig_ualarm(unsigned long usecs, unsigned long interval) {
+static unsigned long api_ualarm(unsigned long usecs, unsigned long interval) {
   int64_t left = 0;
   int64_t v = usecs > (unsigned long)(INT64_MAX / 1000) ? INT64_MAX : (int64_t)usecs * 1000;
   int64_t iv = interval > (unsigned long)(INT64_MAX / 1000) ? INT64_MAX : (int64_t)interval * 1000;
@@ -71,7 +71,7 @@ static void to_timeval(int64_t ns, struct timeval *tv) {
   tv->tv_usec = (suseconds_t)(us % 1000000);
 }
 
-int vsig_setitimer(int which, const vsig_itimerval_t *value, vsig_itimerval_t *ovalue) {
+static int api_setitimer(int which, const vsig_itimerval_t *value, vsig_itimerval_t *ovalue) {
   if (which != VSIG_ITIMER_REAL)
     return set_errno(-EINVAL);
   if (!value)
@@ -89,7 +89,7 @@ int vsig_setitimer(int which, const vsig_itimerval_t *value, vsig_itimerval_t *o
   return set_errno(rc);
 }
 
-int vsig_getitimer(int which, vsig_itimerval_t *value) {
+static int api_getitimer(int which, vsig_itimerval_t *value) {
   if (which != VSIG_ITIMER_REAL)
     return set_errno(-EINVAL);
   if (!value)
@@ -101,4 +101,34 @@ int vsig_getitimer(int which, vsig_itimerval_t *value) {
     to_timeval(period, &value->it_interval);
   }
   return set_errno(rc);
+}
+
+/* Public entry points: vsig__tls_depth marks the thread as inside vsig, so
+ * that an asynchronous delivery waits until the call returns. */
+unsigned int vsig_alarm(unsigned int seconds) {
+  API_ENTER();
+  unsigned int rc = api_alarm(seconds);
+  api_leave();
+  return rc;
+}
+
+unsigned long vsig_ualarm(unsigned long usecs, unsigned long interval) {
+  API_ENTER();
+  unsigned long rc = api_ualarm(usecs, interval);
+  api_leave();
+  return rc;
+}
+
+int vsig_setitimer(int which, const vsig_itimerval_t *value, vsig_itimerval_t *ovalue) {
+  API_ENTER();
+  int rc = api_setitimer(which, value, ovalue);
+  api_leave();
+  return rc;
+}
+
+int vsig_getitimer(int which, vsig_itimerval_t *value) {
+  API_ENTER();
+  int rc = api_getitimer(which, value);
+  api_leave();
+  return rc;
 }

@@ -23,7 +23,7 @@ void clock_mark_used(void) {
     atomic_store(&used, 1);
 }
 
-int vsig_clock_set_manual(int64_t start_ns) {
+static int api_clock_set_manual(int64_t start_ns) {
   if (start_ns < 0)
     return EINVAL;
   tsvc_lock();
@@ -74,11 +74,21 @@ void clock_wait_end(struct vsig_thr *t) {
   t->wake_armed = false;
 }
 
+/* A cancellation point: the POSIX waits all are. */
 void clock_sleep(struct vsig_thr *t, uint32_t token, int64_t deadline) {
   if (deadline < 0 || !clock_is_manual()) {
-    host_event_wait(&t->ev, token, deadline, true);
+    host_event_wait_cancel(&t->ev, token, deadline);
     return;
   }
   if (t->wake_armed)
-    host_event_wait(&t->ev, token, -1, true);
+    host_event_wait_cancel(&t->ev, token, -1);
+}
+
+/* Public entry points: vsig__tls_depth marks the thread as inside vsig, so
+ * that an asynchronous delivery waits until the call returns. */
+int vsig_clock_set_manual(int64_t start_ns) {
+  API_ENTER();
+  int rc = api_clock_set_manual(start_ns);
+  api_leave();
+  return rc;
 }

@@ -132,7 +132,7 @@ void proc_distribute(struct vsig_proc *p, int sig, struct vsig_thr *self, struct
      * then nothing blocks it and its default action is taken at once. */
     if (!t && (p->threads || h != H_DFL))
       return;
-    if (h == H_IGN || (h == H_DFL && dfl_discards(sig))) {
+    if (h == H_IGN || (h == H_DFL && dfl_discarded(p, sig, a))) {
       sigq_take(p, &p->pending, sig, &in);
       pool_release(p, &in);
       continue;
@@ -153,7 +153,7 @@ void proc_distribute(struct vsig_proc *p, int sig, struct vsig_thr *self, struct
       atomic_store(&t->attention, 1); /* seq_cst: see deliver_self */
       a->deliver_self = 1;
     } else {
-      thread_notify(t);
+      thread_notify(t, sig);
     }
   }
 }

@@ -89,6 +89,8 @@ static void child(void) {
   self->wake_fn = keep.wake_fn;
   self->wake_arg = keep.wake_arg;
   self->state = keep.in_block ? keep.state : T_READY;
+  self->async = keep.async;
+  atomic_init(&self->host_tid, host_thread_id()); /* the child's thread has its own id */
   self->state_since = ++np->clock;
   np->threads = self;
   np->nthreads = 1;

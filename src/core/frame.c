@@ -2,11 +2,30 @@
 /* Running handlers as the kernel runs signal frames. */
 #include "internal.h"
 
-static void call_handler(int sig, vsig_siginfo_t *info, uintptr_t h, int flags) {
-  if (flags & VSIG_SA_SIGINFO)
-    ((vsig_sigaction_fn)h)(sig, info, NULL);
-  else
-    ((vsig_handler_t)h)(sig);
+static _Atomic(vsig_invoke_fn) invoker;
+
+void vsig_set_invoker(vsig_invoke_fn fn) { atomic_store(&invoker, fn); }
+
+/* The handler is the program's own code: while it runs the thread is outside
+ * vsig (asynchronous delivery may nest frames on it), and the host context
+ * goes to it alone, not to frames that its own vsig calls deliver. */
+static void call_handler(const struct frame *f, vsig_siginfo_t *info) {
+  unsigned depth = vsig__tls_depth;
+  void *uctx = vsig__tls_uctx;
+  vsig__tls_depth = 0;
+  vsig__tls_uctx = NULL;
+  vsig_invoke_fn inv = atomic_load_explicit(&invoker, memory_order_acquire);
+  if (inv) {
+    vsig_sigaction_t act = {
+        .sa_handler = (vsig_handler_t)f->handler, .sa_mask = {f->amask}, .sa_flags = f->flags};
+    inv(f->sig, &act, info, uctx);
+  } else if (f->flags & VSIG_SA_SIGINFO) {
+    ((vsig_sigaction_fn)f->handler)(f->sig, info, uctx);
+  } else {
+    ((vsig_handler_t)f->handler)(f->sig);
+  }
+  vsig__tls_depth = depth;
+  vsig__tls_uctx = uctx;
 }
 
 /* The signal the kernel would deliver first: a synchronous one, else the lowest. */
@@ -45,12 +64,13 @@ static int frame_next(struct vsig_thr *t, struct frame *f) {
     f->handler = h;
     f->amask = atomic_load_explicit(&ac->mask, memory_order_relaxed);
     f->flags = atomic_load_explicit(&ac->flags, memory_order_relaxed);
-    if (h == H_IGN || (h == H_DFL && dfl_discards(sig))) {
+    struct after a = {0};
+    if (h == H_IGN || (h == H_DFL && dfl_discarded(p, sig, &a))) {
       host_unlock(&p->lock);
+      after_run(NULL, &a);
       continue;
     }
     if (h == H_DFL) {
-      struct after a = {0};
       proc_terminate(p, sig, &a);
       host_unlock(&p->lock);
       after_run(NULL, &a);
@@ -96,8 +116,13 @@ static int deliver_frames(struct vsig_thr *t, uint64_t restore, bool first_resto
       return rc;
     if (rc == 0)
       break;
-    uint64_t back =
-        (first_restores && !ran) ? restore : atomic_load_explicit(&t->mask, memory_order_relaxed);
+    uint64_t back = atomic_load_explicit(&t->mask, memory_order_relaxed);
+    if (!ran && first_restores) {
+      back = restore;
+    } else if (!ran && t->swap_on) {
+      back = t->swap_restore; /* the temporary mask ends with this handler */
+      t->swap_on = false;
+    }
     rc = run_frame(t, &f, back);
     if (rc < 0)
       return rc;
@@ -128,7 +153,7 @@ int run_frame(struct vsig_thr *t, struct frame *f, uint64_t restore) {
       return rc;
     }
   }
-  call_handler(f->sig, &f->info, f->handler, f->flags);
+  call_handler(f, &f->info);
   t->in_handler--;
   return mask_set_self(t, restore) ? 1 : 0;
 }

@@ -54,7 +54,7 @@ void thread_send_inst(struct vsig_thr *t, int sig, struct inst *in, struct vsig_
     return; /* blocked: stays pending on the thread */
   uintptr_t h = handler_of(p, sig);
   if (h == H_DFL) {
-    if (dfl_discards(sig))
+    if (dfl_discarded(p, sig, a))
       sigq_drop_sig(p, &t->tpending, sig);
     else
       proc_terminate(p, sig, a);
@@ -64,7 +64,7 @@ void thread_send_inst(struct vsig_thr *t, int sig, struct inst *in, struct vsig_
     atomic_store(&t->attention, 1); /* seq_cst: see deliver_self */
     a->deliver_self = 1;
   } else {
-    thread_notify(t);
+    thread_notify(t, sig);
   }
 }
 

@@ -46,6 +46,10 @@ static inline bool dfl_ignores(int sig) {
   enum dfl d = sig_default(sig);
   return d == DFL_IGN || d == DFL_CONT;
 }
+/* Set while the host bridge is on: the default process's default actions act
+ * on the host process (a stop signal stops it). */
+extern _Atomic int vsig__bridge_on;
+
 /* Linux takes these first when several signals are deliverable: they are the
  * ones a faulting instruction raises. */
 #define SYNCHRONOUS_SIGNALS                                                                        \
@@ -174,6 +178,10 @@ struct vsig_proc {
 
   struct qentry *pool;
   struct qnode *pool_free;
+  /* The host bridge waits here for a free entry when the pool is full, so
+   * that a host real-time signal stays queued in the kernel meanwhile. */
+  _Atomic int pool_waiter;
+  host_event_t pool_ev;
   size_t queue_max;
   vsig_proc_attr_t attr;
 
@@ -222,6 +230,16 @@ struct vsig_thr {
   bool in_block;
   int in_handler;  /* handlers running on this thread (nested) */
   int in_callback; /* terminate callbacks running on this thread */
+
+  /* Asynchronous delivery: a host thread that runs its own code is
+   * interrupted when a handler is due on it (see async.c). */
+  bool async;
+  _Atomic int host_tid; /* the host's id of the thread, for the interrupt */
+  /* vsig_sigmask_swap: a temporary mask (pselect's, ppoll's) that ends when
+   * the first handler starts, whose return restores swap_restore. */
+  bool swap_on;
+  uint64_t swap_restore;
+  _Atomic int intr_pending; /* an interrupt is on its way: do not send another */
 };
 
 enum wait_end {
@@ -246,6 +264,24 @@ static inline struct vsig_thr *self_thread(void) {
   struct vsig_thr *t = vsig__tls_self;
   return t ? t : vsig__self_slow();
 }
+/*
+ * Asynchronous delivery (async.c). vsig__tls_depth counts the public calls the
+ * thread is inside: a host interrupt that finds it non-zero (or a vsig lock
+ * held) only sets vsig__tls_deferred, and the outermost call delivers as it
+ * returns, so a handler never runs inside vsig. vsig__tls_uctx is the host
+ * context of the interrupt or fault whose frames are being delivered: the
+ * third argument of SA_SIGINFO handlers.
+ */
+extern _Thread_local unsigned vsig__tls_depth;
+extern _Thread_local int vsig__tls_deferred;
+extern _Thread_local void *vsig__tls_uctx;
+#define API_ENTER() ((void)vsig__tls_depth++)
+void api_deferred(void);
+static inline void api_leave(void) {
+  if (--vsig__tls_depth == 0 && vsig__tls_deferred)
+    api_deferred();
+}
+
 /* The error for a call that needs a calling vsig thread and has none. */
 static inline int no_self(void) { return vsig__tls_outside ? -EPERM : -ENOMEM; }
 
@@ -299,11 +335,23 @@ void proc_notify_dead(vsig_pid_t pid, int sig, bool is_default);
 /* What a send left for the caller to do once it has dropped the locks. */
 struct after {
   int deliver_self;    /* the calling thread has something deliverable */
+  int stop_sig;        /* the default process stops the host process with it */
   vsig_pid_t dead_pid; /* a process was terminated by dead_sig */
   int dead_sig;
   bool dead_default;
 };
 void after_run(struct vsig_thr *self, struct after *a);
+/* A default action that discards the signal: true, and for a stop signal of
+ * the default process under the host bridge, a->stop_sig is set so that the
+ * host process stops once the locks are dropped. */
+static inline bool dfl_discarded(struct vsig_proc *p, int sig, struct after *a) {
+  if (!dfl_discards(sig))
+    return false;
+  if (sig_default(sig) == DFL_STOP && p->is_default &&
+      atomic_load_explicit(&vsig__bridge_on, memory_order_relaxed))
+    a->stop_sig = sig;
+  return true;
+}
 
 /* Small shared reads. */
 #define H_DFL ((uintptr_t)VSIG_SIG_DFL)
@@ -339,7 +387,10 @@ int proc_send(struct vsig_proc *p, int sig, const vsig_siginfo_t *info, bool que
 int thread_send(struct vsig_thr *t, int sig, const vsig_siginfo_t *info, bool queued,
                 struct vsig_thr *self, struct after *a);
 void proc_terminate(struct vsig_proc *p, int sig, struct after *a);
-void thread_notify(struct vsig_thr *t);
+void thread_notify(struct vsig_thr *t, int sig);
+/* Interrupt t, ready and running its own code, so that it runs the handler
+ * of sig soon (async.c). Process lock held. */
+void thread_interrupt(struct vsig_thr *t, int sig);
 /* Give instance in of sig to w, waiting for it in the sigwait family. */
 void handoff(struct vsig_thr *w, int sig, struct inst *in);
 /* Enter a state; the process clock orders entries ("waited longest"). */
@@ -392,6 +443,22 @@ int send_to_thread(vsig_thread_t id, int sig, int code, const vsig_sigval_t *val
  * (0) or the process is terminated (-ECANCELED); the first handler returns to
  * the mask restore. */
 int wait_for_handler(struct vsig_thr *t, int64_t deadline_ns, uint64_t restore);
+/* Every vsig wait is a cancellation point (clock_sleep): a cancelled thread's
+ * stack unwinds through it (the core is built with -fexceptions, so cleanups
+ * run), and the guard then leaves the wait as a return would, so the exiting
+ * thread no longer counts as waiting. Set left on every normal return. */
+struct wait_guard {
+  struct vsig_thr *t;
+  bool left;
+};
+void wait_guard_unwound(struct wait_guard *g);
+#define WAIT_GUARD(name, thread)                                                                   \
+  struct wait_guard name __attribute__((cleanup(wait_guard_unwound))) = {(thread), false}
+/* Start of a wait: host signals sent to this thread alone come in first. */
+static inline void wait_begin(void) {
+  if (atomic_load_explicit(&vsig__bridge_on, memory_order_relaxed))
+    host_bridge_rescue();
+}
 bool timespec_ok(const struct timespec *ts);
 int64_t deadline_after(const struct timespec *ts); /* -1: too far, forever */
 

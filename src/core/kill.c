@@ -62,4 +62,13 @@ static int do_kill(vsig_pid_t pid, int sig) {
   return send_to_pid(pid, sig, &info, false, self);
 }
 
-int vsig_kill(vsig_pid_t pid, int sig) { return set_errno(do_kill(pid, sig)); }
+static int api_kill(vsig_pid_t pid, int sig) { return set_errno(do_kill(pid, sig)); }
+
+/* Public entry points: vsig__tls_depth marks the thread as inside vsig, so
+ * that an asynchronous delivery waits until the call returns. */
+int vsig_kill(vsig_pid_t pid, int sig) {
+  API_ENTER();
+  int rc = api_kill(pid, sig);
+  api_leave();
+  return rc;
+}

@@ -2,7 +2,7 @@
 /* Safe points: vsig_poll, and the embedder's own blocking calls. */
 #include "internal.h"
 
-int vsig_poll(void) {
+static int api_poll(void) {
   struct vsig_thr *t = vsig__tls_self;
   if (!t || !atomic_load_explicit(&t->attention, memory_order_relaxed))
     return 0;
@@ -11,7 +11,7 @@ int vsig_poll(void) {
   return t->proc->term_sig;
 }
 
-int vsig_block_begin(int interruptible, vsig_wake_fn wake, void *arg) {
+static int api_block_begin(int interruptible, vsig_wake_fn wake, void *arg) {
   if (interruptible && !wake)
     return EINVAL;
   struct vsig_thr *t = self_thread();
@@ -39,7 +39,7 @@ int vsig_block_begin(int interruptible, vsig_wake_fn wake, void *arg) {
   return rc;
 }
 
-int vsig_block_end(void) {
+static int api_block_end(void) {
   struct vsig_thr *t = vsig__tls_self;
   if (!t || !t->in_block)
     return EINVAL;
@@ -57,4 +57,27 @@ int vsig_block_end(void) {
   if (n == 0)
     return 0;
   return restart ? VSIG_ERESTART : EINTR;
+}
+
+/* Public entry points: vsig__tls_depth marks the thread as inside vsig, so
+ * that an asynchronous delivery waits until the call returns. */
+int vsig_poll(void) {
+  API_ENTER();
+  int rc = api_poll();
+  api_leave();
+  return rc;
+}
+
+int vsig_block_begin(int interruptible, vsig_wake_fn wake, void *arg) {
+  API_ENTER();
+  int rc = api_block_begin(interruptible, wake, arg);
+  api_leave();
+  return rc;
+}
+
+int vsig_block_end(void) {
+  API_ENTER();
+  int rc = api_block_end();
+  api_leave();
+  return rc;
 }

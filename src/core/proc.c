@@ -85,7 +85,7 @@ struct vsig_proc *proc_lookup(vsig_pid_t pid) {
   return p;
 }
 
-int vsig_default_proc_attr(const vsig_proc_attr_t *attr) {
+static int api_default_proc_attr(const vsig_proc_attr_t *attr) {
   if (!attr || !attr_ok(attr))
     return EINVAL;
   vsig__init();
@@ -99,7 +99,7 @@ int vsig_default_proc_attr(const vsig_proc_attr_t *attr) {
   return rc;
 }
 
-int vsig_proc_create(const vsig_proc_attr_t *attr, vsig_pid_t *pid) {
+static int api_proc_create(const vsig_proc_attr_t *attr, vsig_pid_t *pid) {
   vsig_proc_attr_t a;
   if (!pid)
     return EINVAL;
@@ -122,7 +122,7 @@ int vsig_proc_create(const vsig_proc_attr_t *attr, vsig_pid_t *pid) {
   return -rc;
 }
 
-int vsig_proc_destroy(vsig_pid_t pid) {
+static int api_proc_destroy(vsig_pid_t pid) {
   vsig__init();
   reg_lock();
   struct vsig_proc *p = reg_find_proc(pid);
@@ -147,7 +147,7 @@ int vsig_proc_destroy(vsig_pid_t pid) {
   return rc;
 }
 
-int vsig_proc_status(vsig_pid_t pid, int *term_sig) {
+static int api_proc_status(vsig_pid_t pid, int *term_sig) {
   if (!term_sig)
     return EINVAL;
   vsig__init();
@@ -162,7 +162,7 @@ int vsig_proc_status(vsig_pid_t pid, int *term_sig) {
   return p ? 0 : ESRCH;
 }
 
-vsig_pid_t vsig_getpid(void) {
+static vsig_pid_t api_getpid(void) {
   struct vsig_thr *t = self_thread();
   if (t)
     return t->proc->pid;
@@ -200,6 +200,64 @@ void proc_notify_dead(vsig_pid_t pid, int sig, bool is_default) {
 void after_run(struct vsig_thr *self, struct after *a) {
   if (a->dead_sig)
     proc_notify_dead(a->dead_pid, a->dead_sig, a->dead_default);
+  if (a->stop_sig)
+    host_stop_process(a->stop_sig);
   if (a->deliver_self && self)
     deliver_self(self, NULL);
+}
+
+/* Public entry points: vsig__tls_depth marks the thread as inside vsig, so
+ * that an asynchronous delivery waits until the call returns. */
+int vsig_default_proc_attr(const vsig_proc_attr_t *attr) {
+  API_ENTER();
+  int rc = api_default_proc_attr(attr);
+  api_leave();
+  return rc;
+}
+
+int vsig_proc_create(const vsig_proc_attr_t *attr, vsig_pid_t *pid) {
+  API_ENTER();
+  int rc = api_proc_create(attr, pid);
+  api_leave();
+  return rc;
+}
+
+int vsig_proc_destroy(vsig_pid_t pid) {
+  API_ENTER();
+  int rc = api_proc_destroy(pid);
+  api_leave();
+  return rc;
+}
+
+int vsig_proc_status(vsig_pid_t pid, int *term_sig) {
+  API_ENTER();
+  int rc = api_proc_status(pid, term_sig);
+  api_leave();
+  return rc;
+}
+
+static int api_proc_getattr(vsig_pid_t pid, vsig_proc_attr_t *attr) {
+  if (!attr)
+    return EINVAL;
+  vsig__init();
+  reg_lock();
+  struct vsig_proc *p = proc_lookup(pid);
+  if (p)
+    *attr = p->attr;
+  reg_unlock();
+  return p ? 0 : ESRCH;
+}
+
+int vsig_proc_getattr(vsig_pid_t pid, vsig_proc_attr_t *attr) {
+  API_ENTER();
+  int rc = api_proc_getattr(pid, attr);
+  api_leave();
+  return rc;
+}
+
+vsig_pid_t vsig_getpid(void) {
+  API_ENTER();
+  vsig_pid_t rc = api_getpid();
+  api_leave();
+  return rc;
 }

@@ -47,13 +47,30 @@ static int raise_interval(int sig, int64_t first, int64_t period, uint64_t *old_
   return rc;
 }
 
-int vsig_proc_raise_interval(int sig, uint64_t interval_ms, int repeat) {
+static int api_proc_raise_interval(int sig, uint64_t interval_ms, int repeat) {
   int64_t ns =
       interval_ms > (uint64_t)INT64_MAX / 1000000 ? INT64_MAX : (int64_t)interval_ms * 1000000;
   return raise_interval(sig, ns, repeat ? ns : 0, NULL, NULL);
 }
 
+static int api_proc_raise_interval2(int sig, uint64_t first_ns, uint64_t period_ns,
+                                    uint64_t *old_first_ns, uint64_t *old_period_ns) {
+  return raise_interval(sig, clamp_ns(first_ns), clamp_ns(period_ns), old_first_ns, old_period_ns);
+}
+
+/* Public entry points: vsig__tls_depth marks the thread as inside vsig, so
+ * that an asynchronous delivery waits until the call returns. */
+int vsig_proc_raise_interval(int sig, uint64_t interval_ms, int repeat) {
+  API_ENTER();
+  int rc = api_proc_raise_interval(sig, interval_ms, repeat);
+  api_leave();
+  return rc;
+}
+
 int vsig_proc_raise_interval2(int sig, uint64_t first_ns, uint64_t period_ns,
                               uint64_t *old_first_ns, uint64_t *old_period_ns) {
-  return raise_interval(sig, clamp_ns(first_ns), clamp_ns(period_ns), old_first_ns, old_period_ns);
+  API_ENTER();
+  int rc = api_proc_raise_interval2(sig, first_ns, period_ns, old_first_ns, old_period_ns);
+  api_leave();
+  return rc;
 }

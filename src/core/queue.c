@@ -122,6 +122,8 @@ void pool_release(struct vsig_proc *p, struct inst *in) {
   if (in->n && pool_owns(p, in->n)) {
     in->n->next = p->pool_free;
     p->pool_free = in->n;
+    if (atomic_load_explicit(&p->pool_waiter, memory_order_relaxed))
+      host_event_signal(&p->pool_ev);
   }
   in->n = NULL;
 }

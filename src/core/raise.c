@@ -18,7 +18,8 @@ static int do_raise(int sig) {
     vsig_sigaction_t act;
     action_read(p, sig, &act);
     uintptr_t h = (uintptr_t)act.sa_handler;
-    if (h == (uintptr_t)VSIG_SIG_IGN || (h == (uintptr_t)VSIG_SIG_DFL && dfl_discards(sig)))
+    if (h == (uintptr_t)VSIG_SIG_IGN ||
+        (h == (uintptr_t)VSIG_SIG_DFL && dfl_discards(sig) && sig_default(sig) != DFL_STOP))
       return 0;
     if (h != (uintptr_t)VSIG_SIG_DFL && !(act.sa_flags & VSIG_SA_RESETHAND)) {
       struct frame f = {.sig = sig, .flags = act.sa_flags, .handler = h, .amask = act.sa_mask.bits};
@@ -32,4 +33,13 @@ static int do_raise(int sig) {
   return send_to_thread(t->node.key, sig, VSIG_SI_TKILL, NULL);
 }
 
-int vsig_raise(int sig) { return set_errno(do_raise(sig)); }
+static int api_raise(int sig) { return set_errno(do_raise(sig)); }
+
+/* Public entry points: vsig__tls_depth marks the thread as inside vsig, so
+ * that an asynchronous delivery waits until the call returns. */
+int vsig_raise(int sig) {
+  API_ENTER();
+  int rc = api_raise(sig);
+  api_leave();
+  return rc;
+}

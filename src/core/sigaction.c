@@ -44,16 +44,18 @@ static int do_sigaction(int sig, const vsig_sigaction_t *act, vsig_sigaction_t *
       discard_everywhere(p, sig);
   }
   host_unlock(&p->lock);
+  if (act && p->is_default && atomic_load_explicit(&vsig__bridge_on, memory_order_relaxed))
+    host_bridge_action(sig, (uintptr_t) new.sa_handler, new.sa_flags);
   if (oact)
     *oact = old;
   return 0;
 }
 
-int vsig_sigaction(int sig, const vsig_sigaction_t *act, vsig_sigaction_t *oact) {
+static int api_sigaction(int sig, const vsig_sigaction_t *act, vsig_sigaction_t *oact) {
   return set_errno(do_sigaction(sig, act, oact));
 }
 
-vsig_handler_t vsig_signal(int sig, vsig_handler_t handler) {
+static vsig_handler_t api_signal(int sig, vsig_handler_t handler) {
   vsig_sigaction_t act = {.sa_handler = handler, .sa_flags = VSIG_SA_RESTART}, old;
   int rc = do_sigaction(sig, &act, &old);
   if (rc < 0) {
@@ -61,4 +63,20 @@ vsig_handler_t vsig_signal(int sig, vsig_handler_t handler) {
     return VSIG_SIG_ERR;
   }
   return old.sa_handler;
+}
+
+/* Public entry points: vsig__tls_depth marks the thread as inside vsig, so
+ * that an asynchronous delivery waits until the call returns. */
+int vsig_sigaction(int sig, const vsig_sigaction_t *act, vsig_sigaction_t *oact) {
+  API_ENTER();
+  int rc = api_sigaction(sig, act, oact);
+  api_leave();
+  return rc;
+}
+
+vsig_handler_t vsig_signal(int sig, vsig_handler_t handler) {
+  API_ENTER();
+  vsig_handler_t rc = api_signal(sig, handler);
+  api_leave();
+  return rc;
 }

@@ -2,7 +2,7 @@
 /* sigpending: blocked signals pending on the caller's process or thread. */
 #include "internal.h"
 
-int vsig_sigpending(vsig_sigset_t *set) {
+static int api_sigpending(vsig_sigset_t *set) {
   if (!set)
     return set_errno(-EFAULT);
   struct vsig_thr *t = self_thread();
@@ -14,4 +14,13 @@ int vsig_sigpending(vsig_sigset_t *set) {
   set->bits = pend & atomic_load(&t->mask);
   host_unlock(&p->lock);
   return 0;
+}
+
+/* Public entry points: vsig__tls_depth marks the thread as inside vsig, so
+ * that an asynchronous delivery waits until the call returns. */
+int vsig_sigpending(vsig_sigset_t *set) {
+  API_ENTER();
+  int rc = api_sigpending(set);
+  api_leave();
+  return rc;
 }

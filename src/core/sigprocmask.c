@@ -30,10 +30,26 @@ static int do_sigmask(int how, const vsig_sigset_t *set, vsig_sigset_t *oset) {
   return 0;
 }
 
-int vsig_sigprocmask(int how, const vsig_sigset_t *set, vsig_sigset_t *oset) {
+static int api_sigprocmask(int how, const vsig_sigset_t *set, vsig_sigset_t *oset) {
   return set_errno(do_sigmask(how, set, oset));
 }
 
-int vsig_pthread_sigmask(int how, const vsig_sigset_t *set, vsig_sigset_t *oset) {
+static int api_pthread_sigmask(int how, const vsig_sigset_t *set, vsig_sigset_t *oset) {
   return -do_sigmask(how, set, oset);
+}
+
+/* Public entry points: vsig__tls_depth marks the thread as inside vsig, so
+ * that an asynchronous delivery waits until the call returns. */
+int vsig_sigprocmask(int how, const vsig_sigset_t *set, vsig_sigset_t *oset) {
+  API_ENTER();
+  int rc = api_sigprocmask(how, set, oset);
+  api_leave();
+  return rc;
+}
+
+int vsig_pthread_sigmask(int how, const vsig_sigset_t *set, vsig_sigset_t *oset) {
+  API_ENTER();
+  int rc = api_pthread_sigmask(how, set, oset);
+  api_leave();
+  return rc;
 }

@@ -3,7 +3,7 @@
  * take a slot of the target's pool or fail with EAGAIN. */
 #include "internal.h"
 
-int vsig_sigqueue(vsig_pid_t pid, int sig, const vsig_sigval_t value) {
+static int api_sigqueue(vsig_pid_t pid, int sig, const vsig_sigval_t value) {
   if (sig != 0 && !sig_valid(sig))
     return set_errno(-EINVAL);
   if (pid <= 0)
@@ -15,4 +15,13 @@ int vsig_sigqueue(vsig_pid_t pid, int sig, const vsig_sigval_t value) {
   info_init(&info, sig, VSIG_SI_QUEUE, self);
   info.si_value = value;
   return set_errno(send_to_pid(pid, sig, &info, true, self));
+}
+
+/* Public entry points: vsig__tls_depth marks the thread as inside vsig, so
+ * that an asynchronous delivery waits until the call returns. */
+int vsig_sigqueue(vsig_pid_t pid, int sig, const vsig_sigval_t value) {
+  API_ENTER();
+  int rc = api_sigqueue(pid, sig, value);
+  api_leave();
+  return rc;
 }

@@ -2,7 +2,7 @@
 /* sigsuspend and pause: wait until a handler has run. */
 #include "internal.h"
 
-int vsig_sigsuspend(const vsig_sigset_t *mask) {
+static int api_sigsuspend(const vsig_sigset_t *mask) {
   if (!mask)
     return set_errno(-EFAULT);
   struct vsig_thr *t = self_thread();
@@ -24,10 +24,26 @@ int vsig_sigsuspend(const vsig_sigset_t *mask) {
   return set_errno(rc < 0 ? rc : -EINTR);
 }
 
-int vsig_pause(void) {
+static int api_pause(void) {
   struct vsig_thr *t = self_thread();
   if (!t)
     return set_errno(no_self());
   int rc = wait_for_handler(t, -1, atomic_load_explicit(&t->mask, memory_order_relaxed));
   return set_errno(rc < 0 ? rc : -EINTR);
+}
+
+/* Public entry points: vsig__tls_depth marks the thread as inside vsig, so
+ * that an asynchronous delivery waits until the call returns. */
+int vsig_sigsuspend(const vsig_sigset_t *mask) {
+  API_ENTER();
+  int rc = api_sigsuspend(mask);
+  api_leave();
+  return rc;
+}
+
+int vsig_pause(void) {
+  API_ENTER();
+  int rc = api_pause();
+  api_leave();
+  return rc;
 }

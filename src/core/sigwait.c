@@ -107,16 +107,19 @@ static int do_wait(const vsig_sigset_t *set, vsig_siginfo_t *info, int64_t deadl
   struct vsig_thr *t = self_thread();
   if (!t)
     return no_self();
+  WAIT_GUARD(guard, t);
+  wait_begin();
   clock_wait_begin(t, deadline);
   int rc = wait_loop(t, set, info, deadline, restart_on_handler);
   clock_wait_end(t);
+  guard.left = true;
   /* Handlers that became due meanwhile run as the call returns. */
   if (rc != -ECANCELED && atomic_load_explicit(&t->attention, memory_order_acquire))
     deliver_self(t, NULL);
   return rc;
 }
 
-int vsig_sigwait(const vsig_sigset_t *set, int *sig) {
+static int api_sigwait(const vsig_sigset_t *set, int *sig) {
   if (!set || !sig)
     return EFAULT;
   int rc = do_wait(set, NULL, -1, true);
@@ -126,14 +129,14 @@ int vsig_sigwait(const vsig_sigset_t *set, int *sig) {
   return 0;
 }
 
-int vsig_sigwaitinfo(const vsig_sigset_t *set, vsig_siginfo_t *info) {
+static int api_sigwaitinfo(const vsig_sigset_t *set, vsig_siginfo_t *info) {
   if (!set)
     return set_errno(-EFAULT);
   return set_errno(do_wait(set, info, -1, false));
 }
 
-int vsig_sigtimedwait(const vsig_sigset_t *set, vsig_siginfo_t *info,
-                      const struct timespec *timeout) {
+static int api_sigtimedwait(const vsig_sigset_t *set, vsig_siginfo_t *info,
+                            const struct timespec *timeout) {
   if (!set)
     return set_errno(-EFAULT);
   int64_t deadline = -1;
@@ -143,4 +146,28 @@ int vsig_sigtimedwait(const vsig_sigset_t *set, vsig_siginfo_t *info,
     deadline = (timeout->tv_sec == 0 && timeout->tv_nsec == 0) ? -2 : deadline_after(timeout);
   }
   return set_errno(do_wait(set, info, deadline, false));
+}
+
+/* Public entry points: vsig__tls_depth marks the thread as inside vsig, so
+ * that an asynchronous delivery waits until the call returns. */
+int vsig_sigwait(const vsig_sigset_t *set, int *sig) {
+  API_ENTER();
+  int rc = api_sigwait(set, sig);
+  api_leave();
+  return rc;
+}
+
+int vsig_sigwaitinfo(const vsig_sigset_t *set, vsig_siginfo_t *info) {
+  API_ENTER();
+  int rc = api_sigwaitinfo(set, info);
+  api_leave();
+  return rc;
+}
+
+int vsig_sigtimedwait(const vsig_sigset_t *set, vsig_siginfo_t *info,
+                      const struct timespec *timeout) {
+  API_ENTER();
+  int rc = api_sigtimedwait(set, info, timeout);
+  api_leave();
+  return rc;
 }

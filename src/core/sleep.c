@@ -32,18 +32,41 @@ static int do_nanosleep(const struct timespec *req, struct timespec *rem) {
   return rc > 0 ? -EINTR : rc;
 }
 
-int vsig_nanosleep(const struct timespec *req, struct timespec *rem) {
+static int api_nanosleep(const struct timespec *req, struct timespec *rem) {
   return set_errno(do_nanosleep(req, rem));
 }
 
-unsigned int vsig_sleep(unsigned int seconds) {
+static unsigned int api_sleep(unsigned int seconds) {
   struct timespec req = {(time_t)seconds, 0}, rem = {0, 0};
   if (do_nanosleep(&req, &rem) == -EINTR)
     return (unsigned int)rem.tv_sec + (rem.tv_nsec > 0);
   return 0;
 }
 
-int vsig_usleep(unsigned long usec) {
+static int api_usleep(unsigned long usec) {
   struct timespec req = {(time_t)(usec / 1000000), (long)(usec % 1000000) * 1000};
   return set_errno(do_nanosleep(&req, NULL));
+}
+
+/* Public entry points: vsig__tls_depth marks the thread as inside vsig, so
+ * that an asynchronous delivery waits until the call returns. */
+int vsig_nanosleep(const struct timespec *req, struct timespec *rem) {
+  API_ENTER();
+  int rc = api_nanosleep(req, rem);
+  api_leave();
+  return rc;
+}
+
+unsigned int vsig_sleep(unsigned int seconds) {
+  API_ENTER();
+  unsigned int rc = api_sleep(seconds);
+  api_leave();
+  return rc;
+}
+
+int vsig_usleep(unsigned long usec) {
+  API_ENTER();
+  int rc = api_usleep(usec);
+  api_leave();
+  return rc;
 }

@@ -27,9 +27,16 @@ static void init(void) {
 
 void vsig__init(void) { pthread_once(&init_once, init); }
 
+void thread_async_init(struct vsig_thr *t);
+
+/* On the thread itself: its host identity, for interrupts. */
 static void bind_self(struct vsig_thr *t) {
+  host_thread_started();
   vsig__tls_self = t;
   pthread_setspecific(exit_key, t);
+  host_lock(&t->proc->lock);
+  thread_async_init(t);
+  host_unlock(&t->proc->lock);
 }
 
 /* Registry lock held. The thread starts ready with the given mask. */
@@ -84,7 +91,7 @@ struct vsig_thr *vsig__self_slow(void) {
   return t;
 }
 
-int vsig_thread_attach(vsig_pid_t pid, int priority) {
+static int api_thread_attach(vsig_pid_t pid, int priority) {
   vsig__init();
   if (vsig__tls_self)
     return EBUSY;
@@ -149,7 +156,7 @@ void thread_detach_self(struct vsig_thr *t) {
   vsig__tls_outside--;
 }
 
-int vsig_thread_detach(void) {
+static int api_thread_detach(void) {
   struct vsig_thr *t = vsig__tls_self;
   if (!t)
     return EINVAL;
@@ -190,8 +197,8 @@ static void *trampoline(void *arg) {
  * priority too. The lookup and the linking happen under one registry hold, so
  * the process cannot be destroyed in between. */
 static int create(pthread_t *host, vsig_thread_t *thread, vsig_pid_t pid, int priority,
-                  bool inherit_priority, const pthread_attr_t *attr, void *(*start)(void *),
-                  void *arg) {
+                  bool inherit_priority, const uint64_t *start_mask, const pthread_attr_t *attr,
+                  void *(*start)(void *), void *arg) {
   struct start_ctx *c = malloc(sizeof *c);
   if (!c)
     return ENOMEM;
@@ -200,9 +207,10 @@ static int create(pthread_t *host, vsig_thread_t *thread, vsig_pid_t pid, int pr
   struct vsig_proc *p = proc_lookup(pid);
   int rc = -ESRCH;
   if (p) {
-    uint64_t mask = 0;
+    uint64_t mask = start_mask ? *start_mask : 0;
     if (self && self->proc == p) {
-      mask = atomic_load(&self->mask);
+      if (!start_mask)
+        mask = atomic_load(&self->mask);
       if (inherit_priority) {
         host_lock(&p->lock);
         priority = self->priority;
@@ -219,7 +227,7 @@ static int create(pthread_t *host, vsig_thread_t *thread, vsig_pid_t pid, int pr
   vsig_thread_t id = t->node.key;
   *c = (struct start_ctx){t, start, arg};
   pthread_t h;
-  rc = pthread_create(&h, attr, trampoline, c);
+  rc = host_pthread_create(&h, attr, trampoline, c);
   if (rc) {
     free(c);
     thread_remove(t);
@@ -234,25 +242,35 @@ static int create(pthread_t *host, vsig_thread_t *thread, vsig_pid_t pid, int pr
   return 0;
 }
 
-int vsig_thread_create(pthread_t *host, vsig_thread_t *thread, vsig_pid_t pid, int priority,
-                       void *(*start)(void *), void *arg) {
+static int api_thread_create(pthread_t *host, vsig_thread_t *thread, vsig_pid_t pid, int priority,
+                             void *(*start)(void *), void *arg) {
   if (!start)
     return EINVAL;
   vsig__init();
-  return create(host, thread, pid, priority, false, NULL, start, arg);
+  return create(host, thread, pid, priority, false, NULL, NULL, start, arg);
 }
 
-int vsig_pthread_create(pthread_t *host, const pthread_attr_t *attr, void *(*start)(void *),
-                        void *arg) {
+static int api_pthread_create(pthread_t *host, const pthread_attr_t *attr, void *(*start)(void *),
+                              void *arg) {
   if (!start || !host)
     return EINVAL;
   struct vsig_thr *self = self_thread();
   if (!self)
     return vsig__tls_outside ? EPERM : EAGAIN;
-  return create(host, NULL, self->proc->pid, 0, true, attr, start, arg);
+  return create(host, NULL, self->proc->pid, 0, true, NULL, attr, start, arg);
 }
 
-vsig_thread_t vsig_thread_self(void) {
+static int api_pthread_create_mask(pthread_t *host, const pthread_attr_t *attr,
+                                   const vsig_sigset_t *mask, void *(*start)(void *), void *arg) {
+  if (!start || !host)
+    return EINVAL;
+  struct vsig_thr *self = self_thread();
+  if (!self)
+    return vsig__tls_outside ? EPERM : EAGAIN;
+  return create(host, NULL, self->proc->pid, 0, true, mask ? &mask->bits : NULL, attr, start, arg);
+}
+
+static vsig_thread_t api_thread_self(void) {
   struct vsig_thr *t = self_thread();
   return t ? t->node.key : 0;
 }
@@ -268,7 +286,7 @@ static void match_host(struct vsig_thr *t, void *arg) {
     m->id = t->node.key;
 }
 
-int vsig_thread_from_host(pthread_t host, vsig_thread_t *thread) {
+static int api_thread_from_host(pthread_t host, vsig_thread_t *thread) {
   if (!thread)
     return EINVAL;
   vsig__init();
@@ -282,7 +300,7 @@ int vsig_thread_from_host(pthread_t host, vsig_thread_t *thread) {
   return 0;
 }
 
-int vsig_thread_getstate(vsig_thread_t thread, int *state) {
+static int api_thread_getstate(vsig_thread_t thread, int *state) {
   if (!state)
     return EINVAL;
   vsig__init();
@@ -317,12 +335,112 @@ static int with_thread(vsig_thread_t id, int *prio, bool set) {
   return t ? 0 : ESRCH;
 }
 
-int vsig_thread_setpriority(vsig_thread_t thread, int priority) {
+static int api_thread_setpriority(vsig_thread_t thread, int priority) {
   return with_thread(thread, &priority, true);
 }
 
-int vsig_thread_getpriority(vsig_thread_t thread, int *priority) {
+static int api_thread_getpriority(vsig_thread_t thread, int *priority) {
   if (!priority)
     return EINVAL;
   return with_thread(thread, priority, false);
+}
+
+/* Public entry points: vsig__tls_depth marks the thread as inside vsig, so
+ * that an asynchronous delivery waits until the call returns. */
+int vsig_thread_attach(vsig_pid_t pid, int priority) {
+  API_ENTER();
+  int rc = api_thread_attach(pid, priority);
+  api_leave();
+  return rc;
+}
+
+int vsig_thread_detach(void) {
+  API_ENTER();
+  int rc = api_thread_detach();
+  api_leave();
+  return rc;
+}
+
+int vsig_thread_create(pthread_t *host, vsig_thread_t *thread, vsig_pid_t pid, int priority,
+                       void *(*start)(void *), void *arg) {
+  API_ENTER();
+  int rc = api_thread_create(host, thread, pid, priority, start, arg);
+  api_leave();
+  return rc;
+}
+
+int vsig_pthread_create(pthread_t *host, const pthread_attr_t *attr, void *(*start)(void *),
+                        void *arg) {
+  API_ENTER();
+  int rc = api_pthread_create(host, attr, start, arg);
+  api_leave();
+  return rc;
+}
+
+vsig_thread_t vsig_thread_self(void) {
+  API_ENTER();
+  vsig_thread_t rc = api_thread_self();
+  api_leave();
+  return rc;
+}
+
+int vsig_thread_from_host(pthread_t host, vsig_thread_t *thread) {
+  API_ENTER();
+  int rc = api_thread_from_host(host, thread);
+  api_leave();
+  return rc;
+}
+
+struct tid_match {
+  int tid;
+  vsig_thread_t id;
+};
+
+static void match_tid(struct vsig_thr *t, void *arg) {
+  struct tid_match *m = arg;
+  if (!m->id && atomic_load_explicit(&t->host_tid, memory_order_relaxed) == m->tid)
+    m->id = t->node.key;
+}
+
+int vsig_thread_from_host_tid(int tid, vsig_thread_t *thread) {
+  if (!thread || tid <= 0)
+    return EINVAL;
+  vsig__init();
+  struct tid_match m = {tid, 0};
+  reg_lock();
+  reg_each_thread(match_tid, &m);
+  reg_unlock();
+  if (!m.id)
+    return ESRCH;
+  *thread = m.id;
+  return 0;
+}
+
+int vsig_thread_getstate(vsig_thread_t thread, int *state) {
+  API_ENTER();
+  int rc = api_thread_getstate(thread, state);
+  api_leave();
+  return rc;
+}
+
+int vsig_thread_setpriority(vsig_thread_t thread, int priority) {
+  API_ENTER();
+  int rc = api_thread_setpriority(thread, priority);
+  api_leave();
+  return rc;
+}
+
+int vsig_thread_getpriority(vsig_thread_t thread, int *priority) {
+  API_ENTER();
+  int rc = api_thread_getpriority(thread, priority);
+  api_leave();
+  return rc;
+}
+
+int vsig_pthread_create_mask(pthread_t *host, const pthread_attr_t *attr, const vsig_sigset_t *mask,
+                             void *(*start)(void *), void *arg) {
+  API_ENTER();
+  int rc = api_pthread_create_mask(host, attr, mask, start, arg);
+  api_leave();
+  return rc;
 }

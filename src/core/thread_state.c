@@ -36,13 +36,15 @@ void resume_wait(struct vsig_thr *t, enum thr_state s) {
 /* A handler is due on t. A thread in a vsig wait is interrupted now: its wait
  * ends at this event, so that later events see it ready (deadline order on the
  * manual clock, and a sigwait interrupted first returns EINTR). */
-void thread_notify(struct vsig_thr *t) {
+void thread_notify(struct vsig_thr *t, int sig) {
   atomic_store(&t->attention, 1); /* seq_cst: see deliver_self */
   if (t->state == T_INTR || t->state == T_SIGWAIT) {
     end_wait(t, WE_INTR);
     host_event_signal(&t->ev);
     if (t->wake_fn)
       t->wake_fn(t->wake_arg);
+  } else if (t->state == T_READY && t->async) {
+    thread_interrupt(t, sig);
   }
 }
 

@@ -62,7 +62,7 @@ static int do_create(int clockid, const vsig_sigevent_t *sev, vsig_timer_t *time
   return -err;
 }
 
-int vsig_timer_create(int clockid, const vsig_sigevent_t *sev, vsig_timer_t *timerid) {
+static int api_timer_create(int clockid, const vsig_sigevent_t *sev, vsig_timer_t *timerid) {
   return set_errno(do_create(clockid, sev, timerid));
 }
 
@@ -131,12 +131,12 @@ static int do_settime(vsig_timer_t id, int flags, const vsig_itimerspec_t *value
   return rc;
 }
 
-int vsig_timer_settime(vsig_timer_t id, int flags, const vsig_itimerspec_t *value,
-                       vsig_itimerspec_t *ovalue) {
+static int api_timer_settime(vsig_timer_t id, int flags, const vsig_itimerspec_t *value,
+                             vsig_itimerspec_t *ovalue) {
   return set_errno(do_settime(id, flags, value, ovalue));
 }
 
-int vsig_timer_gettime(vsig_timer_t id, vsig_itimerspec_t *value) {
+static int api_timer_gettime(vsig_timer_t id, vsig_itimerspec_t *value) {
   if (!value)
     return set_errno(-EFAULT);
   struct vsig_thr *self = self_thread();
@@ -150,7 +150,7 @@ int vsig_timer_gettime(vsig_timer_t id, vsig_itimerspec_t *value) {
   return t ? 0 : set_errno(-EINVAL);
 }
 
-int vsig_timer_getoverrun(vsig_timer_t id) {
+static int api_timer_getoverrun(vsig_timer_t id) {
   struct vsig_thr *self = self_thread();
   if (!self)
     return set_errno(no_self());
@@ -162,7 +162,7 @@ int vsig_timer_getoverrun(vsig_timer_t id) {
   return set_errno(rc);
 }
 
-int vsig_timer_delete(vsig_timer_t id) {
+static int api_timer_delete(vsig_timer_t id) {
   struct vsig_thr *self = self_thread();
   if (!self)
     return set_errno(no_self());
@@ -178,4 +178,42 @@ int vsig_timer_delete(vsig_timer_t id) {
   host_unlock(&p->lock);
   tsvc_unlock();
   return t ? 0 : set_errno(-EINVAL);
+}
+
+/* Public entry points: vsig__tls_depth marks the thread as inside vsig, so
+ * that an asynchronous delivery waits until the call returns. */
+int vsig_timer_create(int clockid, const vsig_sigevent_t *sev, vsig_timer_t *timerid) {
+  API_ENTER();
+  int rc = api_timer_create(clockid, sev, timerid);
+  api_leave();
+  return rc;
+}
+
+int vsig_timer_settime(vsig_timer_t id, int flags, const vsig_itimerspec_t *value,
+                       vsig_itimerspec_t *ovalue) {
+  API_ENTER();
+  int rc = api_timer_settime(id, flags, value, ovalue);
+  api_leave();
+  return rc;
+}
+
+int vsig_timer_gettime(vsig_timer_t id, vsig_itimerspec_t *value) {
+  API_ENTER();
+  int rc = api_timer_gettime(id, value);
+  api_leave();
+  return rc;
+}
+
+int vsig_timer_getoverrun(vsig_timer_t id) {
+  API_ENTER();
+  int rc = api_timer_getoverrun(id);
+  api_leave();
+  return rc;
+}
+
+int vsig_timer_delete(vsig_timer_t id) {
+  API_ENTER();
+  int rc = api_timer_delete(id);
+  api_leave();
+  return rc;
 }

@@ -249,7 +249,7 @@ static void run_due_manual(int64_t horizon, struct vsig_thr *self) {
   }
 }
 
-int vsig_clock_advance(int64_t ns) {
+static int api_clock_advance(int64_t ns) {
   if (ns < 0 || !clock_is_manual())
     return EINVAL;
   struct vsig_thr *self = vsig__tls_self;
@@ -270,4 +270,13 @@ void tsvc_reset_after_fork(void) {
   S.thread_started = false;
   S.sleep_until = INT64_MIN;
   host_lock_init(&S.lock);
+}
+
+/* Public entry points: vsig__tls_depth marks the thread as inside vsig, so
+ * that an asynchronous delivery waits until the call returns. */
+int vsig_clock_advance(int64_t ns) {
+  API_ENTER();
+  int rc = api_clock_advance(ns);
+  api_leave();
+  return rc;
 }

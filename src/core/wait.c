@@ -46,10 +46,28 @@ static int wait_loop(struct vsig_thr *t, int64_t deadline_ns, uint64_t restore) 
   }
 }
 
+void wait_guard_unwound(struct wait_guard *g) {
+  if (g->left)
+    return;
+  struct vsig_thr *t = g->t;
+  host_lock(&t->proc->lock);
+  t->waitset = 0;
+  t->wait_end = WE_NONE;
+  set_state(t, T_READY);
+  host_unlock(&t->proc->lock);
+  clock_wait_end(t);
+  /* Out of every vsig call now: the cancellation cleanup handlers run next. */
+  vsig__tls_depth = 0;
+  vsig__tls_deferred = 0;
+}
+
 int wait_for_handler(struct vsig_thr *t, int64_t deadline_ns, uint64_t restore) {
+  WAIT_GUARD(guard, t);
+  wait_begin();
   clock_wait_begin(t, deadline_ns);
   int rc = wait_loop(t, deadline_ns, restore);
   clock_wait_end(t);
+  guard.left = true;
   return rc;
 }
 

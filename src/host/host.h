@@ -37,6 +37,10 @@ uint32_t host_event_prepare(host_event_t *ev);
  * spin, the caller expects a wake-up soon and briefly spins before sleeping. */
 int host_event_wait(host_event_t *ev, uint32_t token, int64_t deadline_ns, bool spin);
 void host_event_signal(host_event_t *ev);
+/* As host_event_wait, and a cancellation point while it sleeps: a deferred
+ * pthread_cancel of the thread takes effect there (the stack unwinds from
+ * inside it), as in the POSIX waits. */
+int host_event_wait_cancel(host_event_t *ev, uint32_t token, int64_t deadline_ns);
 /* Busy-wait until signalled or deadline_ns (on host_now_ns's clock). */
 void host_event_spin(host_event_t *ev, uint32_t token, int64_t deadline_ns);
 
@@ -44,11 +48,80 @@ void host_event_spin(host_event_t *ev, uint32_t token, int64_t deadline_ns);
  * deadline (the timer service wants precise wake-ups). */
 void host_thread_timer_slack(int64_t slack_ns);
 
+/* pthread_create as libc defines it, whatever a library loaded before libc
+ * (a compatibility library wrapping pthread_create) put in front of it. */
+int host_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *),
+                        void *arg);
+
 /* Start a detached thread for vsig's own work. It has every host signal
  * blocked, so the kernel never picks it for a process-directed signal and
  * nothing interrupts it, and it carries name (up to 15 characters), so that
  * debuggers and top show it. */
 int host_thread_spawn(void *(*fn)(void *), void *arg, const char *name);
+
+/* ---- asynchronous delivery ------------------------------------------------ */
+
+/* The calling thread's id, as host_interrupt takes it. */
+int host_thread_id(void);
+/* Ready the host for host_interrupt (once; later calls do nothing). sig and
+ * sig_restart are the two host signals it may use; 0 keeps the defaults. 0 or
+ * an error number: EINVAL (not usable), EBUSY (already set up, differently). */
+int host_async_setup(int sig, int sig_restart);
+/* The two host signals in use (0 before host_async_setup). */
+void host_async_signals(int *sig, int *sig_restart);
+/* Make thread tid call vsig__host_interrupted soon, interrupting whatever it
+ * runs; a system call it is blocked in fails with EINTR, or restarts when
+ * restart is set, as the kernel does for an SA_RESTART handler. Callable with
+ * vsig locks held and from a host signal handler. */
+void host_interrupt(int tid, bool restart);
+/* Hold interrupts of the calling thread back (hold) or let them through: an
+ * embedder's atomic mask-swapping call (pselect) holds them, then lets them
+ * through in the call's own host mask. */
+void host_async_hold(bool hold);
+/* What the host calls on the interrupted thread, in host signal context. */
+void vsig__host_interrupted(void *ucontext);
+/* How many vsig locks the calling thread holds or is taking: a host signal
+ * handler may take vsig locks only when it is 0. */
+unsigned host_lock_depth(void);
+
+/* ---- the host bridge -------------------------------------------------------- */
+
+/* Catch the host signals in set (bit n-1: signal n) and hand each to the core
+ * (vsig__host_generate, vsig__host_fault), keeping the host's dispositions in
+ * step with the default process's actions. 0 or an error number. */
+int host_bridge_start(uint64_t set);
+/* The default process's action for sig changed (bridge on): follow it. */
+void host_bridge_action(int sig, uintptr_t handler, int flags);
+/* Set the calling thread's host mask to mask (exact: before an exec, whose
+ * program inherits it), or back to the bridge's own (exact false). */
+void host_bridge_hostmask(uint64_t mask, bool exact);
+/* The process is about to signal itself through the host (kill(0, sig)):
+ * drop the copy the kernel delivers back, the process got its own. */
+void host_bridge_expect_self(int sig);
+/* A vsig thread starts on the calling host thread: give it the host mask the
+ * bridge wants (pthread_create may have set another). */
+void host_thread_started(void);
+/* Take host signals left pending on the calling thread (a signal sent to it
+ * alone from outside) into vsig; called as a vsig wait begins. */
+void host_bridge_rescue(void);
+
+/* What the host calls back, in the core (bridge.c). None allocates. */
+/* Generate sig with info in the default process, directed at vsig thread
+ * `thread` when it is one of that process's (0: process-directed). 0, -EAGAIN
+ * (queued and the pool is full), -ESRCH. */
+struct vsig_siginfo;
+int vsig__host_generate(int sig, const struct vsig_siginfo *info, uint64_t thread, bool queued);
+/* The calling thread's vsig thread id, 0 if it is none (never attaches). */
+uint64_t vsig__host_self_id(void);
+/* Wait until the default process's pool has a free entry. */
+void vsig__host_pool_wait(void);
+/* A fault on the calling thread: run its handler now, with ucontext. 1 if a
+ * handler ran; 0 if the process must die of it (blocked, default, ignored). */
+int vsig__host_fault(int sig, struct vsig_siginfo *info, void *ucontext);
+/* sig was ignored when the bridge started (the exec rule): so it is in vsig. */
+void vsig__host_inherit_ignored(int sig);
+/* The default process's action for sig. */
+void vsig__host_action_of(int sig, uintptr_t *handler, int *flags);
 
 /* Monotonic nanoseconds. */
 int64_t host_now_ns(void);
@@ -59,6 +132,10 @@ unsigned int host_getuid(void);
 /* The host's text for the error number err: a constant string, or one written
  * to buf (len bytes); NULL if the host has none. Thread-safe. */
 const char *host_strerror(int err, char *buf, size_t len);
+
+/* Stop the host process as the default action of stop signal sig does (a
+ * parent's waitpid sees WIFSTOPPED with sig); returns once it is continued. */
+void host_stop_process(int sig);
 
 /* End the host process as if killed by sig (falls back to _exit(128 + sig)). */
 _Noreturn void host_die_by_signal(int sig);

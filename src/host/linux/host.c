@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Linux host layer: futex wake-ups, CLOCK_MONOTONIC, native termination. */
+/* Linux host layer: locks, futex wake-ups, CLOCK_MONOTONIC, internal threads. */
 #include "../host.h"
+#include "linux.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <linux/futex.h>
 #include <signal.h>
@@ -14,8 +16,24 @@
 
 void host_lock_init(host_lock_t *l) { pthread_mutex_init(l, NULL); }
 void host_lock_destroy(host_lock_t *l) { pthread_mutex_destroy(l); }
-void host_lock(host_lock_t *l) { pthread_mutex_lock(l); }
-void host_unlock(host_lock_t *l) { pthread_mutex_unlock(l); }
+
+/* Counted from before the mutex is taken until after it is released, so that a
+ * host signal handler never sees 0 while this thread owns, or is taking, a
+ * vsig lock: only then may the handler take one itself. */
+static _Thread_local unsigned lock_depth;
+unsigned host_lock_depth(void) { return lock_depth; }
+
+void host_lock(host_lock_t *l) {
+  lock_depth++;
+  atomic_signal_fence(memory_order_seq_cst);
+  pthread_mutex_lock(l);
+}
+
+void host_unlock(host_lock_t *l) {
+  pthread_mutex_unlock(l);
+  atomic_signal_fence(memory_order_seq_cst);
+  lock_depth--;
+}
 
 /* A waiter spins this many rounds before sleeping: a sender on the other core
  * usually answers within that time, and a futex sleep plus wake costs several
@@ -34,12 +52,7 @@ uint32_t host_event_prepare(host_event_t *ev) {
   return atomic_load_explicit(&ev->seq, memory_order_acquire);
 }
 
-int host_event_wait(host_event_t *ev, uint32_t token, int64_t deadline_ns, bool spin) {
-  for (int i = 0; spin && i < SPIN_ROUNDS; i++) {
-    if (atomic_load_explicit(&ev->seq, memory_order_acquire) != token)
-      return 0;
-    cpu_relax();
-  }
+static int event_sleep(host_event_t *ev, uint32_t token, int64_t deadline_ns, bool cancel) {
   struct timespec ts, *tsp = NULL;
   if (deadline_ns >= 0) {
     if (host_now_ns() >= deadline_ns)
@@ -51,15 +64,40 @@ int host_event_wait(host_event_t *ev, uint32_t token, int64_t deadline_ns, bool 
   /* The sleeping flag and seq form a Dekker pair with host_event_signal:
    * either the signaller sees the flag and wakes us, or we see its seq. */
   atomic_store(&ev->sleeping, 1);
-  int rc = 0;
+  int rc = 0, oldtype = 0;
+  if (cancel) /* acts at once if a cancellation is already pending */
+    pthread_setcanceltype(PTHREAD_CANCEL_ASYNCHRONOUS, &oldtype);
   if (atomic_load(&ev->seq) == token) {
     long r = syscall(SYS_futex, &ev->seq, FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, token, tsp, NULL,
                      FUTEX_BITSET_MATCH_ANY);
     if (r != 0 && errno == ETIMEDOUT)
       rc = ETIMEDOUT;
   }
+  if (cancel)
+    pthread_setcanceltype(oldtype, NULL);
   atomic_store(&ev->sleeping, 0);
   return rc;
+}
+
+static bool spin_for(host_event_t *ev, uint32_t token) {
+  for (int i = 0; i < SPIN_ROUNDS; i++) {
+    if (atomic_load_explicit(&ev->seq, memory_order_acquire) != token)
+      return true;
+    cpu_relax();
+  }
+  return false;
+}
+
+int host_event_wait(host_event_t *ev, uint32_t token, int64_t deadline_ns, bool spin) {
+  if (spin && spin_for(ev, token))
+    return 0;
+  return event_sleep(ev, token, deadline_ns, false);
+}
+
+int host_event_wait_cancel(host_event_t *ev, uint32_t token, int64_t deadline_ns) {
+  if (spin_for(ev, token))
+    return 0;
+  return event_sleep(ev, token, deadline_ns, true);
 }
 
 void host_event_spin(host_event_t *ev, uint32_t token, int64_t deadline_ns) {
@@ -78,24 +116,35 @@ void host_thread_timer_slack(int64_t slack_ns) {
   prctl(PR_SET_TIMERSLACK, (unsigned long)slack_ns);
 }
 
-/* Masks go through the system call: a compatibility library may interpose the
- * libc names, and vsig's own threads must get the host's mask. */
-static void host_sigmask_all(uint64_t *old) {
-  uint64_t all = ~UINT64_C(0);
-  syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, old, sizeof all);
+/* libc's own pthread_create: the name may be interposed (libvsig-posix
+ * defines it, to make every new thread a vsig thread). */
+static int (*libc_pthread_create)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+static pthread_once_t libc_once = PTHREAD_ONCE_INIT;
+
+static void find_libc(void) {
+  void *libc = dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
+  if (libc)
+    libc_pthread_create = (__typeof__(libc_pthread_create))dlsym(libc, "pthread_create");
+  if (!libc_pthread_create)
+    libc_pthread_create = pthread_create; /* a libc without that name: the plain call */
+}
+
+int host_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *),
+                        void *arg) {
+  pthread_once(&libc_once, find_libc);
+  return libc_pthread_create(thread, attr, start, arg);
 }
 
 int host_thread_spawn(void *(*fn)(void *), void *arg, const char *name) {
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-  uint64_t old;
   /* Blocked before the thread exists, so no signal can reach it in between;
    * the new thread inherits the mask. */
-  host_sigmask_all(&old);
+  uint64_t old = ksig_setmask(~UINT64_C(0));
   pthread_t th;
-  int rc = pthread_create(&th, &attr, fn, arg);
-  syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, sizeof old);
+  int rc = host_pthread_create(&th, &attr, fn, arg);
+  ksig_setmask(old);
   pthread_attr_destroy(&attr);
   if (rc == 0)
     pthread_setname_np(th, name);
@@ -109,6 +158,7 @@ int64_t host_now_ns(void) {
 }
 
 int host_getpid(void) { return (int)getpid(); }
+int host_thread_id(void) { return (int)syscall(SYS_gettid); }
 unsigned int host_getuid(void) { return (unsigned int)getuid(); }
 
 const char *host_strerror(int err, char *buf, size_t len) {
@@ -117,23 +167,4 @@ const char *host_strerror(int err, char *buf, size_t len) {
 #else
   return strerror_r(err, buf, len) == 0 ? buf : NULL; /* XSI */
 #endif
-}
-
-/* The kernel's own sigaction layout, for signals glibc keeps for itself
- * (32 and 33), which its sigaction() refuses to touch. */
-struct ksigaction {
-  void (*handler)(int);
-  unsigned long flags;
-  void (*restorer)(void);
-  uint64_t mask;
-};
-
-_Noreturn void host_die_by_signal(int sig) {
-  struct ksigaction ka = {SIG_DFL, 0, NULL, 0};
-  syscall(SYS_rt_sigaction, sig, &ka, NULL, sizeof(uint64_t));
-  uint64_t unblock = 1ull << (sig - 1);
-  syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &unblock, NULL, sizeof(uint64_t));
-  syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), sig);
-  /* A signal whose native default does not terminate (a stop signal, say). */
-  _exit(128 + sig);
 }

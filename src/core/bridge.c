@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The host bridge, the core's side: signals that the host kernel delivers to
+ * the host process (from another process, a terminal, a child's exit, the
+ * kernel's own SIGPIPE, a fault) become signals of the default process, with
+ * their real siginfo, and then follow vsig's delivery algorithm. The host
+ * layer catches them (host_bridge_start) and calls back here; its hand-off
+ * takes no lock that a vsig call can hold (it defers while the thread holds
+ * one) and allocates nothing.
+ */
+#include "internal.h"
+
+_Atomic int vsig__bridge_on;
+
+static struct vsig_proc *default_process(void) {
+  reg_lock();
+  struct vsig_proc *p = proc_lookup(host_getpid());
+  reg_unlock();
+  return p;
+}
+
+uint64_t vsig__host_self_id(void) {
+  struct vsig_thr *t = vsig__tls_self;
+  return t ? t->node.key : 0;
+}
+
+int vsig__host_generate(int sig, const vsig_siginfo_t *info, uint64_t thread, bool queued) {
+  if (!sig_valid(sig))
+    return -EINVAL;
+  reg_lock();
+  struct vsig_proc *p = proc_lookup(host_getpid());
+  if (!p) {
+    reg_unlock();
+    return -ESRCH;
+  }
+  struct vsig_thr *t = thread ? reg_find_thread(thread) : NULL;
+  if (t && t->proc != p)
+    t = NULL; /* gone, or not the default process's: the process takes it */
+  host_lock(&p->lock);
+  reg_unlock();
+  struct after a = {0};
+  /* The sender is outside the process: step 2 never applies. */
+  int rc =
+      t ? thread_send(t, sig, info, queued, NULL, &a) : proc_send(p, sig, info, queued, NULL, &a);
+  host_unlock(&p->lock);
+  after_run(NULL, &a);
+  return rc;
+}
+
+void vsig__host_pool_wait(void) {
+  struct vsig_proc *p = default_process();
+  if (!p)
+    return;
+  uint32_t token = host_event_prepare(&p->pool_ev);
+  atomic_store(&p->pool_waiter, 1);
+  host_lock(&p->lock);
+  bool full = p->pool_free == NULL;
+  host_unlock(&p->lock);
+  if (full)
+    host_event_wait(&p->pool_ev, token, -1, false);
+  atomic_store(&p->pool_waiter, 0);
+}
+
+int vsig__host_fault(int sig, vsig_siginfo_t *info, void *ucontext) {
+  struct vsig_thr *t = vsig__tls_self;
+  if (!t || host_lock_depth())
+    return 0; /* a fault inside vsig itself, or on a thread vsig does not know */
+  struct vsig_proc *p = t->proc;
+  if (atomic_load_explicit(&t->mask, memory_order_relaxed) & SIGBIT(sig))
+    return 0; /* blocked: the kernel kills the process, as natively */
+  struct frame f = {.sig = sig, .info = *info};
+  host_lock(&p->lock);
+  struct action *ac = &p->act[sig];
+  f.handler = atomic_load_explicit(&ac->handler, memory_order_relaxed);
+  f.amask = atomic_load_explicit(&ac->mask, memory_order_relaxed);
+  f.flags = atomic_load_explicit(&ac->flags, memory_order_relaxed);
+  bool caught = f.handler != H_DFL && f.handler != H_IGN;
+  if (caught && (f.flags & VSIG_SA_RESETHAND)) {
+    vsig_sigaction_t dfl = {
+        .sa_handler = VSIG_SIG_DFL, .sa_mask = {f.amask}, .sa_flags = f.flags & ~VSIG_SA_SIGINFO};
+    action_write(p, sig, &dfl);
+  }
+  host_unlock(&p->lock);
+  if (!caught)
+    return 0; /* default or ignored: a fault still kills, as the kernel forces it */
+  void *saved = vsig__tls_uctx;
+  vsig__tls_uctx = ucontext;
+  run_frame(t, &f, atomic_load_explicit(&t->mask, memory_order_relaxed));
+  vsig__tls_uctx = saved;
+  return 1;
+}
+
+void vsig__host_inherit_ignored(int sig) {
+  struct vsig_proc *p = default_process();
+  if (!p || !sig_valid(sig) || sig == VSIG_SIGKILL || sig == VSIG_SIGSTOP)
+    return;
+  vsig_sigaction_t ign = {.sa_handler = VSIG_SIG_IGN};
+  host_lock(&p->lock);
+  action_write(p, sig, &ign);
+  host_unlock(&p->lock);
+}
+
+void vsig__host_action_of(int sig, uintptr_t *handler, int *flags) {
+  struct vsig_proc *p = default_process();
+  *handler = (uintptr_t)VSIG_SIG_DFL;
+  *flags = 0;
+  if (!p)
+    return;
+  vsig_sigaction_t a;
+  action_read(p, sig, &a);
+  *handler = (uintptr_t)a.sa_handler;
+  *flags = a.sa_flags;
+}
+
+static int api_bridge_hostmask(int for_exec) {
+  struct vsig_thr *t = vsig__tls_self;
+  if (!atomic_load(&vsig__bridge_on))
+    return 0;
+  host_bridge_hostmask(for_exec && t ? atomic_load(&t->mask) : 0, for_exec && t);
+  return 0;
+}
+
+static int api_bridge_expect_self(int sig) {
+  if (!sig_valid(sig))
+    return EINVAL;
+  if (atomic_load(&vsig__bridge_on))
+    host_bridge_expect_self(sig);
+  return 0;
+}
+
+static int api_bridge_enable(const vsig_sigset_t *set) {
+  if (!set)
+    return EFAULT;
+  vsig__init();
+  /* The default process exists before any host handler can run: a handler
+   * must not allocate it. */
+  if (!default_process())
+    return ENOMEM;
+  int rc = host_bridge_start(set->bits & ~UNBLOCKABLE);
+  if (!rc)
+    atomic_store(&vsig__bridge_on, 1);
+  return rc;
+}
+
+int vsig_bridge_enable(const vsig_sigset_t *set) {
+  API_ENTER();
+  int rc = api_bridge_enable(set);
+  api_leave();
+  return rc;
+}
+
+int vsig_bridge_hostmask(int for_exec) {
+  API_ENTER();
+  int rc = api_bridge_hostmask(for_exec);
+  api_leave();
+  return rc;
+}
+
+int vsig_bridge_expect_self(int sig) {
+  API_ENTER();
+  int rc = api_bridge_expect_self(sig);
+  api_leave();
+  return rc;
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the Linux host files share: the kernel's signal calls, made directly.
+ * A compatibility library may interpose the libc names (sigaction,
+ * sigprocmask, sigwaitinfo...), so the host layer never calls them: it must
+ * reach the kernel, not vsig.
+ */
+#ifndef VSIG_HOST_LINUX_H
+#define VSIG_HOST_LINUX_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* A host signal set as the kernel takes it: bit n-1 is signal n. */
+typedef uint64_t ksigset_t;
+#define KBIT(s) (UINT64_C(1) << ((s)-1))
+
+typedef void (*khandler_t)(int, siginfo_t *, void *);
+#define KH_DFL ((khandler_t)(uintptr_t)0)
+#define KH_IGN ((khandler_t)(uintptr_t)1)
+
+/* rt_sigaction: handler is KH_DFL, KH_IGN or an SA_SIGINFO handler (the
+ * flag is added). *old_handler and *old_flags receive the previous action when
+ * not NULL. Returns 0 or an error number. */
+int ksig_action(int sig, khandler_t handler, int flags, ksigset_t mask, khandler_t *old_handler,
+                int *old_flags);
+/* The current handler of sig (KH_DFL, KH_IGN or a function). */
+int syscall_query_action(int sig, khandler_t *handler);
+/* rt_sigprocmask on the calling thread; returns the previous mask. */
+ksigset_t ksig_setmask(ksigset_t mask);
+ksigset_t ksig_block(ksigset_t set);
+ksigset_t ksig_unblock(ksigset_t set);
+/* rt_sigtimedwait: the signal number, or -errno. timeout NULL waits forever. */
+int ksig_timedwait(ksigset_t set, siginfo_t *info, const struct timespec *timeout);
+/* tgkill to a thread of this process. */
+int ksig_tgkill(int tid, int sig);
+/* The process's pid, cached (reset in a fork child). */
+int ksig_pid(void);
+
+struct vsig_siginfo;
+/* The kernel's siginfo, in vsig's form. */
+void ksiginfo_to_vsig(const siginfo_t *k, struct vsig_siginfo *v);
+
+#endif

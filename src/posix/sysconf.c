@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* sysconf(_SC_SIGQUEUE_MAX) is the default process's queue limit: the number
+ * of signals sigqueue can have pending before EAGAIN. */
+#include "posix.h"
+
+#include <unistd.h>
+
+EXPORT long sysconf(int name) {
+  if (name == _SC_SIGQUEUE_MAX) {
+    vsig_proc_attr_t a;
+    if (vsig_proc_getattr(getpid(), &a) == 0)
+      return (long)a.queue_max;
+  }
+  return REAL(sysconf)(name);
+}
+
+EXPORT long __sysconf(int name) { return sysconf(name); }
