@@ -192,7 +192,7 @@ int main(void) {
   run("kill SIGTSTP, default action", SEND, SIGTSTP);
   run("kill SIGTTIN, default action", SEND, SIGTTIN);
   run("kill SIGTTOU, default action", SEND, SIGTTOU);
-  run("kill SIGTSTP, the child has a handler", TSTP_HANDLER, SIGTSTP);
   run("kill SIGSTOP, then SIGKILL while stopped", STOP_THEN_KILL, SIGSTOP);
+  run("kill SIGTSTP, the child has a handler", TSTP_HANDLER, SIGTSTP);
   return 0;
 }

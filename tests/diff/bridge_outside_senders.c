@@ -199,10 +199,24 @@ int main(void) {
   for (int i = 0; i < 4; i++)
     report(i, c);
 
+  pthread_t t;
+  say("-- kill from another process; only the second thread has SIGUSR2 unblocked\n");
+  atomic_store(&logged, 0);
+  atomic_store(&thread_tid, 0);
+  if (pthread_create(&t, NULL, waiter, NULL))
+    die("pthread_create");
+  while (atomic_load(&thread_tid) == 0)
+    sched_yield();
+  c = sender();
+  tell("kill2");
+  reap(c);
+  pthread_join(t, NULL);
+  report(0, c);
+  say("the handler ran on the second thread: %s\n",
+      log_[0].tid == atomic_load(&thread_tid) ? "yes" : "no");
   say("-- tgkill from another process to the second thread\n");
   atomic_store(&logged, 0);
   atomic_store(&thread_tid, 0);
-  pthread_t t;
   if (pthread_create(&t, NULL, waiter, NULL))
     die("pthread_create");
   while (atomic_load(&thread_tid) == 0)
@@ -219,19 +233,5 @@ int main(void) {
   say("the handler ran on the target thread: %s\n",
       log_[0].tid == atomic_load(&thread_tid) ? "yes" : "no");
 
-  say("-- kill from another process; only the second thread has SIGUSR2 unblocked\n");
-  atomic_store(&logged, 0);
-  atomic_store(&thread_tid, 0);
-  if (pthread_create(&t, NULL, waiter, NULL))
-    die("pthread_create");
-  while (atomic_load(&thread_tid) == 0)
-    sched_yield();
-  c = sender();
-  tell("kill2");
-  reap(c);
-  pthread_join(t, NULL);
-  report(0, c);
-  say("the handler ran on the second thread: %s\n",
-      log_[0].tid == atomic_load(&thread_tid) ? "yes" : "no");
   return 0;
 }
