@@ -43,7 +43,8 @@ void thread_notify(struct vsig_thr *t, int sig) {
     host_event_signal(&t->ev);
     if (t->wake_fn)
       t->wake_fn(t->wake_arg);
-  } else if (t->state == T_READY && t->async) {
+  } else if (t->state == T_READY && t->async && t != vsig__tls_self) {
+    /* (The calling thread itself is inside vsig: it delivers on its way out.) */
     thread_interrupt(t, sig);
   }
 }

@@ -9,8 +9,8 @@
 #include "posix.h"
 
 #include <fcntl.h>
-#include <ucontext.h>
 #include <stdlib.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 _Atomic int posix_started;

@@ -168,11 +168,15 @@ int main(void) {
       within(&cur.it_value, 49000000, 50000000), (long)cur.it_interval.tv_sec,
       (long)cur.it_interval.tv_usec);
 
-  /* alarm reports setitimer's timer, rounded to the nearest second, at least 1. */
+  /* alarm reports setitimer's timer, in whole seconds, at least 1. (Linux
+   * rounds a fraction to the nearest second, vsig up, as its specification
+   * asks: a documented deviation, so only fractions above one half, where
+   * both agree, are printed.) */
   set_real(5, 200000, 0, 0, &old);
   say("setitimer(5.2 s) returned the old value in (49 s, 50 s]: %s\n",
       within(&old.it_value, 49000000, 50000000));
-  say("alarm(0) after setitimer(5.2 s): %u\n", alarm(0));
+  unsigned five = alarm(0);
+  say("alarm(0) after setitimer(5.2 s): 5 or 6: %s\n", five == 5 || five == 6 ? "yes" : "no");
   set_real(7, 900000, 0, 0, NULL);
   say("alarm(0) after setitimer(7.9 s): %u\n", alarm(0));
   set_real(0, 900000, 0, 0, NULL);
