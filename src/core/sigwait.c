@@ -108,7 +108,10 @@ static int do_wait(const vsig_sigset_t *set, vsig_siginfo_t *info, int64_t deadl
   if (!t)
     return no_self();
   WAIT_GUARD(guard, t);
-  host_signals_in();
+  /* A poll (zero timeout) does not ask the host: it is the drain loop's
+   * call, and one system call per poll would be most of its cost. */
+  if (deadline != -2)
+    host_signals_in();
   clock_wait_begin(t, deadline);
   int rc = wait_loop(t, set, info, deadline, restart_on_handler);
   clock_wait_end(t);

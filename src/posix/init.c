@@ -15,6 +15,18 @@
 
 _Atomic int posix_started;
 
+static _Atomic pid_t my_pid;
+static void forget_pid(void) { atomic_store(&my_pid, 0); }
+
+pid_t posix_getpid(void) {
+  pid_t pid = atomic_load_explicit(&my_pid, memory_order_relaxed);
+  if (!pid) {
+    pid = getpid();
+    atomic_store_explicit(&my_pid, pid, memory_order_relaxed);
+  }
+  return pid;
+}
+
 typedef void (*plain_fn)(int);
 typedef void (*info_fn)(int, siginfo_t *, void *);
 
@@ -110,6 +122,7 @@ static void invoke(int sig, const vsig_sigaction_t *act, vsig_siginfo_t *vinfo, 
 }
 
 __attribute__((constructor(101))) static void posix_init(void) {
+  pthread_atfork(NULL, NULL, forget_pid);
   vsig_set_invoker(invoke);
   vsig_set_async_default(1);
   /* The main thread joins the default process now, with asynchronous delivery,

@@ -17,7 +17,7 @@ EXPORT int kill(pid_t pid, int sig) {
   EARLY(kill, pid, sig);
   if (bad_sig(sig))
     return fail(EINVAL);
-  if (pid == getpid() || is_virtual_pid(pid))
+  if (pid == posix_getpid() || is_virtual_pid(pid))
     return vsig_kill(pid, sig);
   if (pid == 0 || (pid < -1 && -pid == getpgrp())) {
     if (sig)
@@ -28,7 +28,7 @@ EXPORT int kill(pid_t pid, int sig) {
         vsig_bridge_expect_self(sig, 0);
       return fail(err);
     }
-    return sig ? vsig_kill(getpid(), sig) : 0;
+    return sig ? vsig_kill(posix_getpid(), sig) : 0;
   }
   if (pid == -1) {
     /* Every process the caller may signal but itself: the host's, and the
@@ -53,7 +53,7 @@ EXPORT int sigqueue(pid_t pid, int sig, const union sigval value) {
   EARLY(sigqueue, pid, sig, value);
   if (bad_sig(sig))
     return fail(EINVAL);
-  if (pid == getpid() || is_virtual_pid(pid))
+  if (pid == posix_getpid() || is_virtual_pid(pid))
     return vsig_sigqueue(pid, sig, (vsig_sigval_t){.sival_ptr = value.sival_ptr});
   return REAL(sigqueue)(pid, sig, value);
 }

@@ -79,7 +79,10 @@ static inline int fail(int err) {
   return -1;
 }
 
-/* The pid of this host process, which is its default virtual process's. */
+/* Virtual pids are above the host's (PID_MAX_LIMIT is 2^22). */
 static inline bool is_virtual_pid(pid_t pid) { return pid > (1 << 22); }
+/* getpid without a system call: the host pid, which is the default virtual
+ * process's (refreshed in a fork child). */
+pid_t posix_getpid(void) __attribute__((visibility("hidden")));
 
 #endif

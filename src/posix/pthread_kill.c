@@ -35,7 +35,7 @@ EXPORT int pthread_sigqueue(pthread_t thread, int sig, const union sigval value)
 EXPORT int tgkill(pid_t tgid, pid_t tid, int sig) {
   EARLY(tgkill, tgid, tid, sig);
   vsig_thread_t id;
-  if (tgid == getpid() && sig >= 0 && sig < 65 && vsig_thread_from_host_tid(tid, &id) == 0) {
+  if (tgid == posix_getpid() && sig >= 0 && sig < 65 && vsig_thread_from_host_tid(tid, &id) == 0) {
     int rc = vsig_pthread_kill(id, sig);
     return rc ? fail(rc) : 0;
   }

@@ -9,7 +9,7 @@ EXPORT long sysconf(int name) {
   EARLY(sysconf, name);
   if (name == _SC_SIGQUEUE_MAX) {
     vsig_proc_attr_t a;
-    if (vsig_proc_getattr(getpid(), &a) == 0)
+    if (vsig_proc_getattr(posix_getpid(), &a) == 0)
       return (long)a.queue_max;
   }
   return REAL(sysconf)(name);
