@@ -192,7 +192,7 @@ struct worker {
   int cmd_rc, cmd_rc2, cmd_err, cmd_events;
   vsig_siginfo_t cmd_info;
   struct worker *cmd_child;
-  int poll_rc; /* the first nonzero vsig_poll result */
+  _Atomic int poll_rc; /* the first nonzero vsig_poll result */
   int begin_rc, rc, err, sig;
   vsig_siginfo_t info;
 };

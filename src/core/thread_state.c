@@ -43,9 +43,11 @@ void thread_notify(struct vsig_thr *t, int sig) {
     host_event_signal(&t->ev);
     if (t->wake_fn)
       t->wake_fn(t->wake_arg);
-  } else if (t->state == T_READY && t->async && t != vsig__tls_self) {
-    /* (The calling thread itself is inside vsig: it delivers on its way out.) */
-    thread_interrupt(t, sig);
+  } else if (t->state == T_READY && t->async) {
+    if (t != vsig__tls_self)
+      thread_interrupt(t, sig);
+    else
+      vsig__tls_deferred = 1; /* inside vsig itself: delivered on its way out */
   }
 }
 

@@ -104,6 +104,11 @@ void host_bridge_hostmask(uint64_t mask, bool exact);
  * drop the copy the kernel delivers back, the process got its own. n is 1,
  * or -1 when the host kill failed after all. */
 void host_bridge_expect_self(int sig, int n);
+/* The calling thread released its last vsig lock: signals deferred while it
+ * held one, with no vsig-bridge to take them (a fork child), come in now. */
+void host_bridge_unlocked(void);
+/* A thread is about to be made: a fork child's vsig-bridge starts now. */
+void host_bridge_before_thread(void);
 /* A vsig thread starts on the calling host thread: give it the host mask the
  * bridge wants (pthread_create may have set another). */
 void host_thread_started(void);

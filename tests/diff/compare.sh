@@ -18,7 +18,8 @@ run() { # mode exe [env...]
   local mode=$1 exe=$2
   shift 2
   local active="$tmp/$mode.active"
-  (cd "$tmp" && env "$@" VSIG_POSIX_ACTIVE_FILE="$active" timeout -s KILL "$timeout_s" "$exe" \
+  # The environment (LD_PRELOAD) is the program's alone, not timeout's.
+  (cd "$tmp" && timeout -s KILL "$timeout_s" env "$@" VSIG_POSIX_ACTIVE_FILE="$active" "$exe" \
     >"$tmp/$mode.out" 2>"$tmp/$mode.err" </dev/null)
   local st=$?
   if [ $st -gt 128 ]; then

@@ -42,6 +42,14 @@
 static host_lock_t start_lock = PTHREAD_MUTEX_INITIALIZER;
 static ksigset_t sync_set, async_set;
 static _Atomic int bridge_on, bridge_tid;
+/* A fork child starts with one thread and no vsig-bridge (a thread made in
+ * the fork handler could deadlock against a sanitizer's fork locks): its one
+ * thread lets the bridge's signals through and the forwarding handler takes
+ * them, until the child makes its first thread; then vsig-bridge starts. */
+static _Atomic int bridge_pending_in_child;
+/* Deferred signals with no vsig-bridge to take them: the thread takes them
+ * itself once it holds no vsig lock (host_unlock). */
+_Atomic int host_bridge_orphans;
 /* Copies of the process's own kill(0, sig) that the kernel will hand back. */
 static _Atomic int expected_self[65];
 
@@ -102,9 +110,14 @@ static void defer(int sig, uint64_t thread, const vsig_siginfo_t *info) {
         ring[i].thread = thread;
         ring[i].info = *info;
         atomic_store(&ring[i].state, SLOT_FULL);
+        int tid = atomic_load(&bridge_tid);
+        if (!tid) {
+          atomic_fetch_add(&host_bridge_orphans, 1); /* taken at this thread's last unlock */
+          return;
+        }
         int sigs[2];
         host_async_signals(&sigs[0], &sigs[1]);
-        ksig_tgkill(atomic_load(&bridge_tid), sigs[0]); /* vsig-bridge drains it */
+        ksig_tgkill(tid, sigs[0]); /* vsig-bridge drains it */
         return;
       }
     }
@@ -114,6 +127,7 @@ static void defer(int sig, uint64_t thread, const vsig_siginfo_t *info) {
 }
 
 static void drain_ring(void) {
+  atomic_store(&host_bridge_orphans, 0);
   for (int i = 0; i < RING; i++) {
     if (atomic_load(&ring[i].state) != SLOT_FULL)
       continue;
@@ -288,6 +302,7 @@ static void *bridge_thread(void *arg) {
    * the taking happens under take_lock. */
   int fd = ksig_signalfd(set);
   atomic_store(&bridge_tid, host_thread_id());
+  drain_ring(); /* what a fork child's thread deferred before this thread was there */
   for (;;) {
     if (fd >= 0)
       ksig_wait_readable(fd);
@@ -309,8 +324,25 @@ void host_bridge_take_pending(void) {
   int intr, intr_restart;
   host_async_signals(&intr, &intr_restart);
   bool done = take_pending(async_set, intr);
-  if (!done) /* vsig-bridge waits for room: never a thread that may make it */
-    ksig_tgkill(atomic_load(&bridge_tid), intr);
+  int tid = atomic_load(&bridge_tid);
+  if (!done && tid) /* vsig-bridge waits for room: never a thread that may make it */
+    ksig_tgkill(tid, intr);
+}
+
+void host_bridge_unlocked(void) {
+  if (!atomic_load(&bridge_tid))
+    drain_ring();
+}
+
+void host_bridge_before_thread(void) {
+  if (!atomic_exchange(&bridge_pending_in_child, 0))
+    return;
+  /* The child's first new thread: from now on the bridge's signals go to
+   * vsig-bridge, and this thread (and the new one) block them again. */
+  ksig_block(async_set);
+  host_thread_spawn(bridge_thread, NULL, "vsig-bridge");
+  while (!atomic_load(&bridge_tid))
+    sched_yield();
 }
 
 static void forget_after_fork(void) {
@@ -321,8 +353,10 @@ static void forget_after_fork(void) {
 
 static void restart_in_child(void) {
   forget_after_fork();
-  if (atomic_load(&bridge_on))
-    host_thread_spawn(bridge_thread, NULL, "vsig-bridge");
+  if (atomic_load(&bridge_on)) {
+    ksig_unblock(async_set); /* one thread: it takes them itself */
+    atomic_store(&bridge_pending_in_child, 1);
+  }
 }
 
 int host_bridge_start(uint64_t set) {
@@ -405,6 +439,8 @@ void host_bridge_sleep(bool sleeping) {
    * forwarded the same way; the sleep is vsig's, so nothing sees EINTR. */
   if (!atomic_load_explicit(&bridge_on, memory_order_relaxed))
     return;
+  if (!atomic_load(&bridge_tid))
+    return; /* a fork child's one thread: it lets them all through already */
   /* Standard signals only: real-time ones keep their values and order only
    * if vsig-bridge alone takes them from the kernel. */
   ksigset_t standard = async_set & (KBIT(32) - 1);

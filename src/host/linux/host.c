@@ -32,7 +32,8 @@ void host_lock(host_lock_t *l) {
 void host_unlock(host_lock_t *l) {
   pthread_mutex_unlock(l);
   atomic_signal_fence(memory_order_seq_cst);
-  lock_depth--;
+  if (--lock_depth == 0 && atomic_load_explicit(&host_bridge_orphans, memory_order_relaxed))
+    host_bridge_unlocked();
 }
 
 /* A waiter spins this many rounds before sleeping: a sender on the other core
@@ -129,25 +130,50 @@ bool host_creating_thread(void) { return creating != 0; }
 
 int host_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *),
                         void *arg) {
+  host_bridge_before_thread();
   creating++;
   int rc = pthread_create(thread, attr, start, arg);
   creating--;
   return rc;
 }
 
+/* What a new internal thread needs from its creator, who waits on started. */
+struct spawn_start {
+  void *(*fn)(void *);
+  void *arg;
+  const char *name;
+  _Atomic uint32_t started;
+};
+
+static void *spawned(void *p) {
+  struct spawn_start *s = p;
+  void *(*fn)(void *) = s->fn;
+  void *arg = s->arg;
+  prctl(PR_SET_NAME, (unsigned long)s->name, 0, 0, 0);
+  /* s lives on the creator's stack, which may be gone once started is set:
+   * the wake-up only names the address. */
+  atomic_store_explicit(&s->started, 1, memory_order_release);
+  syscall(SYS_futex, &s->started, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, NULL, NULL, 0);
+  return fn(arg);
+}
+
 int host_thread_spawn(void *(*fn)(void *), void *arg, const char *name) {
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  struct spawn_start s = {.fn = fn, .arg = arg, .name = name, .started = 0};
   /* Blocked before the thread exists, so no signal can reach it in between;
    * the new thread inherits the mask. */
   uint64_t old = ksig_setmask(~UINT64_C(0));
   pthread_t th;
-  int rc = host_pthread_create(&th, &attr, fn, arg);
+  int rc = host_pthread_create(&th, &attr, spawned, &s);
+  /* Until the thread runs fn, whatever wraps thread creation (a sanitizer's
+   * start-up, which takes its allocator's locks) may still be working in it:
+   * a fork then would leave those locks held in the child. */
+  while (rc == 0 && !atomic_load_explicit(&s.started, memory_order_acquire))
+    syscall(SYS_futex, &s.started, FUTEX_WAIT | FUTEX_PRIVATE_FLAG, 0, NULL, NULL, 0);
   ksig_setmask(old);
   pthread_attr_destroy(&attr);
-  if (rc == 0)
-    pthread_setname_np(th, name);
   return rc;
 }
 

@@ -12,6 +12,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Signals deferred with no vsig-bridge to take them (bridge.c). */
+extern _Atomic int host_bridge_orphans;
+
 /* A host signal set as the kernel takes it: bit n-1 is signal n. */
 typedef uint64_t ksigset_t;
 #define KBIT(s) (UINT64_C(1) << ((s)-1))
