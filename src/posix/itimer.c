@@ -21,7 +21,7 @@ EXPORT int setitimer(__itimer_which_t which, const struct itimerval *value,
                      struct itimerval *ovalue) {
   if (which != ITIMER_REAL)
     return REAL(setitimer)(which, value, ovalue);
-  if (!value)
+  if (absent(value))
     return fail(EFAULT);
   vsig_itimerval_t v = {value->it_interval, value->it_value}, old;
   if (vsig_setitimer(VSIG_ITIMER_REAL, &v, ovalue ? &old : NULL) != 0)
@@ -36,7 +36,7 @@ EXPORT int setitimer(__itimer_which_t which, const struct itimerval *value,
 EXPORT int getitimer(__itimer_which_t which, struct itimerval *value) {
   if (which != ITIMER_REAL)
     return REAL(getitimer)(which, value);
-  if (!value)
+  if (absent(value))
     return fail(EFAULT);
   vsig_itimerval_t v;
   if (vsig_getitimer(VSIG_ITIMER_REAL, &v) != 0)

@@ -79,6 +79,11 @@ static inline int fail(int err) {
   return -1;
 }
 
+/* Whether a pointer argument is missing. glibc declares some of them nonnull
+ * (sigpending), and the compilers then call a direct test always false; the
+ * kernel answers EFAULT to a null pointer, and so do we. */
+static inline bool absent(const void *p) { return p == NULL; }
+
 /* Virtual pids are above the host's (PID_MAX_LIMIT is 2^22). */
 static inline bool is_virtual_pid(pid_t pid) { return pid > (1 << 22); }
 /* getpid without a system call: the host pid, which is the default virtual

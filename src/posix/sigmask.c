@@ -26,7 +26,7 @@ EXPORT int pthread_sigmask(int how, const sigset_t *set, sigset_t *oset) {
 
 EXPORT int sigpending(sigset_t *set) {
   EARLY(sigpending, set);
-  if (!set)
+  if (absent(set))
     return fail(EFAULT);
   vsig_sigset_t v;
   if (vsig_sigpending(&v) != 0)

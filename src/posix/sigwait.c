@@ -4,7 +4,7 @@
 
 EXPORT int sigsuspend(const sigset_t *mask) {
   EARLY(sigsuspend, mask);
-  if (!mask)
+  if (absent(mask))
     return fail(EFAULT);
   vsig_sigset_t v = {set_bits(mask) & ~LIBC_RESERVED};
   return vsig_sigsuspend(&v);
@@ -17,7 +17,7 @@ EXPORT int pause(void) {
 
 EXPORT int sigwait(const sigset_t *set, int *sig) {
   EARLY(sigwait, set, sig);
-  if (!set || !sig)
+  if (absent(set) || absent(sig))
     return EFAULT;
   vsig_sigset_t v = {set_bits(set) & ~LIBC_RESERVED};
   return vsig_sigwait(&v, sig);
@@ -25,7 +25,7 @@ EXPORT int sigwait(const sigset_t *set, int *sig) {
 
 static int wait_info(const sigset_t *set, siginfo_t *info, const struct timespec *timeout,
                      bool timed) {
-  if (!set)
+  if (absent(set))
     return fail(EFAULT);
   vsig_sigset_t v = {set_bits(set) & ~LIBC_RESERVED};
   vsig_siginfo_t vi;

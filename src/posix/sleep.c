@@ -25,7 +25,7 @@ EXPORT int clock_nanosleep(clockid_t id, int flags, const struct timespec *req,
                            struct timespec *rem) {
   if (!vsig_clock(id))
     return REAL(clock_nanosleep)(id, flags, req, rem);
-  if (!req)
+  if (absent(req))
     return EFAULT;
   if (req->tv_nsec < 0 || req->tv_nsec >= 1000000000 || req->tv_sec < 0)
     return EINVAL;

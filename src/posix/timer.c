@@ -208,7 +208,7 @@ EXPORT int timer_create(clockid_t clockid, struct sigevent *sev, timer_t *timeri
     }
     return 0;
   }
-  if (!timerid)
+  if (absent(timerid))
     return fail(EFAULT);
   int vclock = clockid == CLOCK_REALTIME ? VSIG_CLOCK_REALTIME : VSIG_CLOCK_MONOTONIC;
   vsig_sigevent_t v = {0};
@@ -283,7 +283,7 @@ EXPORT int timer_settime(timer_t t, int flags, const struct itimerspec *value,
   timer_t host;
   if (host_id(t, &host))
     return REAL(timer_settime)(host, flags, value, ovalue);
-  if (!value)
+  if (absent(value))
     return fail(EFAULT);
   vsig_itimerspec_t v = to_vsig(value), old;
   int vflags = (flags & TIMER_ABSTIME) ? VSIG_TIMER_ABSTIME : 0;
@@ -300,7 +300,7 @@ EXPORT int timer_gettime(timer_t t, struct itimerspec *value) {
   timer_t host;
   if (host_id(t, &host))
     return REAL(timer_gettime)(host, value);
-  if (!value)
+  if (absent(value))
     return fail(EFAULT);
   vsig_itimerspec_t v;
   if (vsig_timer_gettime((vsig_timer_t)(intptr_t)t, &v) != 0)
