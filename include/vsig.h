@@ -112,8 +112,8 @@ enum {
 #define VSIG_SIG_SETMASK 2
 
 /* sa_flags bits (Linux values). Other bits are accepted and dropped, as Linux does. */
-#define VSIG_SA_NOCLDSTOP 0x00000001 /* accepted, kept; acts with SIGCHLD (later) */
-#define VSIG_SA_NOCLDWAIT 0x00000002 /* accepted, kept; acts with SIGCHLD (later) */
+#define VSIG_SA_NOCLDSTOP 0x00000001 /* SIGCHLD: not for a child's stop or continue */
+#define VSIG_SA_NOCLDWAIT 0x00000002 /* SIGCHLD: children leave no zombie */
 #define VSIG_SA_SIGINFO 0x00000004   /* handler is sa_sigaction */
 #define VSIG_SA_ONSTACK 0x08000000   /* accepted, kept; handlers run on the caller's stack */
 #define VSIG_SA_RESTART 0x10000000   /* embedder calls restart after the handler */
@@ -128,7 +128,8 @@ enum {
 #define VSIG_SI_MESGQ (-3)
 #define VSIG_SI_ASYNCIO (-4)
 #define VSIG_SI_SIGIO (-5)
-#define VSIG_SI_TKILL (-6) /* raise, pthread_kill */
+#define VSIG_SI_TKILL (-6)  /* raise, pthread_kill */
+#define VSIG_SI_KERNEL 0x80 /* sent by vsig itself (an orphaned group's SIGHUP) */
 
 /* Default queue limit of a process (queued signals pending at once). */
 #define VSIG_SIGQUEUE_MAX_DEFAULT 1024
@@ -203,7 +204,7 @@ typedef struct vsig_siginfo {
     VSIG_EXTENSION_ struct {
       vsig_pid_t si_pid; /* sending process */
       vsig_uid_t si_uid; /* its user id */
-      int si_status;     /* exit status or signal (SIGCHLD, later) */
+      int si_status;     /* SIGCHLD: exit status, or the signal */
       int si_overrun;    /* timer overruns */
       int si_timerid;    /* timer id */
       int si_reserved_;
@@ -351,23 +352,105 @@ VSIG_API int vsig_block_end(void);
  * (64 bytes on LP64; new fields take words from reserved_, nothing moves). */
 typedef struct vsig_proc_attr {
   size_t queue_max;      /* queued signals pending at once; >= VSIG_POSIX_SIGQUEUE_MAX */
-  vsig_uid_t uid;        /* reported as si_uid of signals the process sends */
+  vsig_uid_t uid;        /* real user id, reported as si_uid of signals the process sends */
   size_t timer_max;      /* POSIX timers at once (timer_create gives EAGAIN beyond) */
-  uint64_t reserved_[5]; /* zero */
+  vsig_pid_t parent;     /* 0: the creating thread's process (none from outside any);
+                            VSIG_PID_NONE: none (a new session and group) */
+  vsig_uid_t euid;       /* effective user id; VSIG_UID_SAME: uid */
+  vsig_uid_t suid;       /* saved set-user-id; VSIG_UID_SAME: the effective one */
+  uint32_t reserved32_;  /* zero */
+  uint64_t reserved_[3]; /* zero */
 } vsig_proc_attr_t;
 
-/* Fill *attr with the defaults (VSIG_SIGQUEUE_MAX_DEFAULT, the host uid,
- * VSIG_TIMER_MAX_DEFAULT) and zero its reserved words. EINVAL if NULL. */
+#define VSIG_PID_NONE (-1)             /* vsig_proc_attr_t.parent: no parent */
+#define VSIG_UID_SAME ((vsig_uid_t)-1) /* vsig_proc_attr_t.euid, .suid: as the one before */
+
+/* Fill *attr with the defaults (VSIG_SIGQUEUE_MAX_DEFAULT, the host uid as all
+ * three user ids, VSIG_TIMER_MAX_DEFAULT, the creating thread's process as
+ * parent) and zero its reserved words. EINVAL if NULL. */
 VSIG_API int vsig_proc_attr_init(vsig_proc_attr_t *attr);
-/* Create a virtual process with no threads (its pool is allocated here). attr may
- * be NULL. Error number: EINVAL bad attr, ENOMEM. */
+/* Create a virtual process with no threads. It joins its parent's process
+ * group and session; a process without a parent leads a new session and group.
+ * attr may be NULL. Error number: EINVAL bad attr, ESRCH no such parent, ENOMEM. */
 VSIG_API int vsig_proc_create(const vsig_proc_attr_t *attr, vsig_pid_t *pid);
 /* Set the attributes of the default process before it exists: EBUSY after. */
 VSIG_API int vsig_default_proc_attr(const vsig_proc_attr_t *attr);
-/* Remove a process that has no threads: ESRCH, EBUSY (threads attached). */
+/* Forget a process that has no threads, at once: no SIGCHLD, its children go
+ * to the reaper. ESRCH, EBUSY (threads attached). */
 VSIG_API int vsig_proc_destroy(vsig_pid_t pid);
-/* 0 and *term_sig 0 while alive, or the signal that terminated it. ESRCH. */
+/* 0 and *term_sig 0 while alive (or ended by vsig_proc_exit), or the signal
+ * that terminated it. ESRCH. */
 VSIG_API int vsig_proc_status(vsig_pid_t pid, int *term_sig);
+/* End process pid normally with exit status status & 0xff: its threads leave
+ * their vsig waits with ECANCELED, its parent gets SIGCHLD (CLD_EXITED) and
+ * can wait for it. A process that has already ended keeps its first end.
+ * Error number: ESRCH. */
+VSIG_API int vsig_proc_exit(vsig_pid_t pid, int status);
+/* Name the process that adopts the children of processes that end (0: none
+ * named; then the oldest living process does). Error number: ESRCH. */
+VSIG_API int vsig_set_reaper(vsig_pid_t pid);
+/* The parent of the calling thread's process: 0 when it has none; for the
+ * default process, the host's parent process. */
+VSIG_API vsig_pid_t vsig_getppid(void);
+
+/* ---- process groups and sessions (POSIX rules; -1 and errno) ---------------------- */
+VSIG_API int vsig_setpgid(vsig_pid_t pid, vsig_pid_t pgid); /* EINVAL, ESRCH, EPERM */
+VSIG_API vsig_pid_t vsig_getpgid(vsig_pid_t pid);           /* ESRCH */
+VSIG_API vsig_pid_t vsig_getpgrp(void);
+VSIG_API vsig_pid_t vsig_setsid(void);           /* EPERM: already a group leader */
+VSIG_API vsig_pid_t vsig_getsid(vsig_pid_t pid); /* ESRCH */
+/* kill(-pgrp, sig); pgrp 0 is the caller's group. EINVAL, ESRCH, EPERM. */
+VSIG_API int vsig_killpg(vsig_pid_t pgrp, int sig);
+
+/* ---- user ids (the setuid family's Linux rules: euid 0 is privileged) ------------- */
+VSIG_API vsig_uid_t vsig_getuid(void);
+VSIG_API vsig_uid_t vsig_geteuid(void);
+VSIG_API int vsig_getresuid(vsig_uid_t *ruid, vsig_uid_t *euid, vsig_uid_t *suid); /* EFAULT */
+VSIG_API int vsig_setuid(vsig_uid_t uid);                                       /* EINVAL, EPERM */
+VSIG_API int vsig_seteuid(vsig_uid_t euid);                                     /* EINVAL, EPERM */
+VSIG_API int vsig_setreuid(vsig_uid_t ruid, vsig_uid_t euid);                   /* EPERM */
+VSIG_API int vsig_setresuid(vsig_uid_t ruid, vsig_uid_t euid, vsig_uid_t suid); /* EPERM */
+
+/* ---- waiting for children --------------------------------------------------------- */
+#define VSIG_WNOHANG 1
+#define VSIG_WUNTRACED 2
+#define VSIG_WSTOPPED 2
+#define VSIG_WEXITED 4
+#define VSIG_WCONTINUED 8
+#define VSIG_WNOWAIT 0x01000000
+#define VSIG_P_ALL 0
+#define VSIG_P_PID 1
+#define VSIG_P_PGID 2
+/* The status word of vsig_waitpid, encoded as Linux encodes it. */
+#define VSIG_WEXITSTATUS(s) (((s)&0xff00) >> 8)
+#define VSIG_WTERMSIG(s) ((s)&0x7f)
+#define VSIG_WSTOPSIG(s) VSIG_WEXITSTATUS(s)
+#define VSIG_WCOREDUMP(s) ((s)&0x80)
+#define VSIG_WIFEXITED(s) (VSIG_WTERMSIG(s) == 0)
+#define VSIG_WIFSIGNALED(s) (((s)&0x7f) != 0 && ((s)&0x7f) != 0x7f)
+#define VSIG_WIFSTOPPED(s) (((s)&0xff) == 0x7f)
+#define VSIG_WIFCONTINUED(s) ((s) == 0xffff)
+/* si_code of SIGCHLD. */
+#define VSIG_CLD_EXITED 1
+#define VSIG_CLD_KILLED 2
+#define VSIG_CLD_DUMPED 3
+#define VSIG_CLD_STOPPED 5
+#define VSIG_CLD_CONTINUED 6
+/* Wait for a child of the caller's process to change state (an interruptible
+ * vsig wait: EINTR, or restarted when every handler that ran had SA_RESTART).
+ * The child's pid, 0 (WNOHANG, nothing yet), or -1 and errno: ECHILD, EINTR,
+ * EINVAL, ECANCELED (the caller's process ended). */
+VSIG_API vsig_pid_t vsig_waitpid(vsig_pid_t pid, int *status, int options);
+VSIG_API int vsig_waitid(int idtype, vsig_pid_t id, vsig_siginfo_t *info, int options);
+
+/* ---- job control ----------------------------------------------------------------- */
+/* Told when a process stops (stopped 1, sig the stop signal) or continues
+ * (stopped 0, sig SIGCONT), with no vsig lock held, so that an embedder can
+ * park code that never reaches a safe point. It may call vsig. */
+typedef void (*vsig_jobctl_fn)(vsig_pid_t pid, int stopped, int sig, void *arg);
+VSIG_API void vsig_set_jobctl_callback(vsig_jobctl_fn fn, void *arg);
+/* *stopped: whether process pid is stopped. ESRCH, EINVAL (NULL). */
+VSIG_API int vsig_proc_stopped(vsig_pid_t pid, int *stopped);
 /* The attributes process pid was created with. ESRCH, EINVAL (attr NULL). */
 VSIG_API int vsig_proc_getattr(vsig_pid_t pid, vsig_proc_attr_t *attr);
 /* The calling thread's process; 0 on vsig's own threads (they are in none). */

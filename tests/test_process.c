@@ -19,9 +19,14 @@ static void *install_loggers(void *arg) {
   return NULL;
 }
 
+/* A root: its own session and group, so kill(0) and kill(-pid) reach it alone
+ * (test_tree.c has the tree and its groups). */
 static vsig_pid_t new_proc(void) {
   vsig_pid_t pid = 0;
-  CHECK_EQ(vsig_proc_create(NULL, &pid), 0);
+  vsig_proc_attr_t a;
+  CHECK_EQ(vsig_proc_attr_init(&a), 0);
+  a.parent = VSIG_PID_NONE;
+  CHECK_EQ(vsig_proc_create(&a, &pid), 0);
   CHECK(pid > 0);
   run_in(pid, install_loggers, NULL);
   return pid;
@@ -425,7 +430,7 @@ TEST(getpid_is_the_callers_process_and_the_default_is_the_host_pid) {
   CHECK_EQ(got, getpid());
 }
 
-TEST(kill_zero_is_the_callers_own_process) {
+TEST(kill_zero_is_the_callers_group) {
   vsig_pid_t p = new_proc(), other = new_proc();
   struct worker sender = {.nopoll = true}, mate = {0}, elsewhere = {0};
   start(&mate, p, W_READY, 9, SET(VSIG_SIGUSR1), SET(0));
@@ -442,7 +447,7 @@ TEST(kill_zero_is_the_callers_own_process) {
   CHECK_EQ(event_count(), 1);
 }
 
-TEST(kill_negative_pid_is_that_process) {
+TEST(kill_negative_pid_is_that_group) {
   vsig_pid_t p = new_proc(), other = new_proc();
   struct worker r = {0}, elsewhere = {0};
   start(&r, p, W_READY, 0, SET(0), SET(0));
@@ -456,9 +461,12 @@ TEST(kill_negative_pid_is_that_process) {
   CHECK_EQ(event_count(), 1);
 }
 
+/* Every process but the sender's and the reaper (here a named one, so that
+ * the default process, the oldest, is reached). */
 TEST(kill_minus_one_reaches_every_other_process) {
   install_logger(VSIG_SIGUSR1, 0); /* the default process, where main lives */
-  vsig_pid_t p1 = new_proc(), p2 = new_proc(), p3 = new_proc();
+  vsig_pid_t p1 = new_proc(), p2 = new_proc(), p3 = new_proc(), reaper = new_proc();
+  CHECK_EQ(vsig_set_reaper(reaper), 0);
   struct worker sender = {0}, mate = {0}, r2 = {0}, r3 = {0};
   start(&sender, p1, W_READY, 0, SET(0), SET(0));
   start(&mate, p1, W_READY, 9, SET(0), SET(0));
@@ -475,9 +483,14 @@ TEST(kill_minus_one_reaches_every_other_process) {
   stop_worker(&mate);
   stop_worker(&r2);
   stop_worker(&r3);
-  /* Never the sender's own process. */
+  /* Never the sender's own process, nor the reaper (whose SIGUSR1 would
+   * have ended it). */
   CHECK_EQ(events_on(sender.id) + events_on(mate.id), 0);
   CHECK_EQ(event_count(), 3);
+  int term = -1;
+  CHECK_EQ(vsig_proc_status(reaper, &term), 0);
+  CHECK_EQ(term, 0);
+  CHECK_EQ(vsig_set_reaper(0), 0);
 }
 
 TEST(kill_minus_one_with_no_other_process_is_esrch) {

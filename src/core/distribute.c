@@ -119,7 +119,8 @@ void proc_distribute(struct vsig_proc *p, int sig, struct vsig_thr *self, struct
     if (self && self->proc == p && !(load_mask(self) & bit)) {
       t = self;
     } else {
-      struct vsig_thr *w = best_waiter(p, sig);
+      /* A stopped process's waiters take it when continued. */
+      struct vsig_thr *w = proc_stopped(p) ? NULL : best_waiter(p, sig);
       if (w) {
         sigq_take(p, &p->pending, sig, &in);
         handoff(w, sig, &in);
@@ -138,6 +139,8 @@ void proc_distribute(struct vsig_proc *p, int sig, struct vsig_thr *self, struct
       continue;
     }
     if (h == H_DFL) {
+      if (proc_stopped(p) && sig != VSIG_SIGKILL)
+        return; /* only SIGKILL ends a stopped process; the rest wait for SIGCONT */
       proc_terminate(p, sig, a);
       return;
     }

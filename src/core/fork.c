@@ -59,6 +59,10 @@ static void child_rebuild(void) {
     np = proc_new(&op->attr, host_getpid());
     if (np) {
       np->is_default = true;
+      /* The forking process's user ids, as they are now. */
+      atomic_store(&np->uid, atomic_load(&op->uid));
+      atomic_store(&np->euid, atomic_load(&op->euid));
+      atomic_store(&np->suid, atomic_load(&op->suid));
       for (int sig = 1; sig < VSIG_NSIG; sig++) {
         vsig_sigaction_t a;
         action_read(op, sig, &a);
@@ -70,12 +74,18 @@ static void child_rebuild(void) {
   reg_each_thread(free_thread, self);
   reg_each_proc(free_proc, NULL);
   reg_reset(); /* also re-initialises the registry lock we held */
+  pgrp_reset();
+  tree_reset();
+  notes_reset();
   proc_reset_default(np);
   if (!self)
     return;
-  if (!np || reg_add_proc(np) < 0) {
-    if (np)
+  /* The child's only process is a root: its own session and group. */
+  if (!np || pgrp_join_new(np, np->pid, np->pid) < 0 || reg_add_proc(np) < 0) {
+    if (np) {
+      pgrp_leave(np);
       proc_free(np);
+    }
     proc_reset_default(NULL);
     free(self);
     vsig__tls_self = NULL;

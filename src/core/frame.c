@@ -42,6 +42,7 @@ static int frame_next(struct vsig_thr *t, struct frame *f) {
   struct vsig_proc *p = t->proc;
   for (;;) {
     host_lock(&p->lock);
+    jobctl_park(t); /* a stopped process runs no handler */
     if (atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD) {
       host_unlock(&p->lock);
       return -ECANCELED;
@@ -95,7 +96,7 @@ static bool maybe_deliverable(struct vsig_thr *t, uint64_t mask) {
   if (!atomic_load_explicit(&t->attention, memory_order_relaxed))
     return false;
   atomic_store(&t->attention, 0);
-  if ((pending_for(t) & ~mask) || atomic_load(&t->proc->state) == P_DEAD) {
+  if ((pending_for(t) & ~mask) || atomic_load(&t->proc->state) == P_DEAD || proc_stopped(t->proc)) {
     atomic_store_explicit(&t->attention, 1, memory_order_relaxed);
     return true;
   }

@@ -12,9 +12,11 @@ void proc_send_inst(struct vsig_proc *p, int sig, struct inst *in, struct vsig_t
 /* The checks every send makes before anything is marked pending: 1 to go on
  * with *in ready, 0 to drop the signal, or -EAGAIN (nothing changed). */
 static int prepare(struct vsig_proc *p, struct sigq *target, int sig, const vsig_siginfo_t *info,
-                   bool queued, struct inst *in) {
+                   bool queued, struct inst *in, struct after *a) {
   if (atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD)
     return 0; /* a zombie accepts and drops signals */
+  if (sig == VSIG_SIGCONT || sig_is_stop(sig))
+    jobctl_generated(p, sig, a); /* whatever the action or mask */
   if (handler_of(p, sig) == H_IGN)
     return 0; /* step 1 */
   in->n = NULL;
@@ -32,7 +34,7 @@ static int prepare(struct vsig_proc *p, struct sigq *target, int sig, const vsig
 int proc_send(struct vsig_proc *p, int sig, const vsig_siginfo_t *info, bool queued,
               struct vsig_thr *self, struct after *a) {
   struct inst in;
-  int rc = prepare(p, &p->pending, sig, info, queued, &in);
+  int rc = prepare(p, &p->pending, sig, info, queued, &in, a);
   if (rc > 0)
     proc_send_inst(p, sig, &in, self, a);
   return rc < 0 ? rc : 0;
@@ -42,7 +44,7 @@ void thread_send_inst(struct vsig_thr *t, int sig, struct inst *in, struct vsig_
                       struct after *a) {
   struct vsig_proc *p = t->proc;
   const uint64_t bit = SIGBIT(sig);
-  if (t->state == T_SIGWAIT && (t->waitset & bit)) {
+  if (t->state == T_SIGWAIT && (t->waitset & bit) && !proc_stopped(p)) {
     if (in->n && !pool_owns(p, in->n))
       timer_node_taken(in->n, &in->info); /* a timer's siginfo is made when taken */
     handoff(t, sig, in);
@@ -56,8 +58,8 @@ void thread_send_inst(struct vsig_thr *t, int sig, struct inst *in, struct vsig_
   if (h == H_DFL) {
     if (dfl_discarded(p, sig, a))
       sigq_drop_sig(p, &t->tpending, sig);
-    else
-      proc_terminate(p, sig, a);
+    else if (!proc_stopped(p) || sig == VSIG_SIGKILL)
+      proc_terminate(p, sig, a); /* a stopped process keeps it for SIGCONT */
     return;
   }
   if (t == self) {
@@ -71,7 +73,7 @@ void thread_send_inst(struct vsig_thr *t, int sig, struct inst *in, struct vsig_
 int thread_send(struct vsig_thr *t, int sig, const vsig_siginfo_t *info, bool queued,
                 struct vsig_thr *self, struct after *a) {
   struct inst in;
-  int rc = prepare(t->proc, &t->tpending, sig, info, queued, &in);
+  int rc = prepare(t->proc, &t->tpending, sig, info, queued, &in, a);
   if (rc > 0)
     thread_send_inst(t, sig, &in, self, a);
   return rc < 0 ? rc : 0;

@@ -157,10 +157,36 @@ struct vsig_proc {
   bool destroyed;
   host_lock_t lock;
   vsig_pid_t pid;
-  vsig_uid_t uid;
+  /* User ids: written under the registry lock, read by senders without it. */
+  _Atomic vsig_uid_t uid; /* real */
+  _Atomic vsig_uid_t euid, suid;
   _Atomic int state;
   int term_sig;
   bool is_default;
+
+  /* The tree, groups and sessions (tree.c, pgrp.c): registry lock. */
+  struct vsig_proc *parent; /* NULL: none (the default process: the host's) */
+  struct vsig_proc *kids;   /* children, newest first; zombies included */
+  struct vsig_proc *kid_prev, *kid_next;
+  struct pgrp *pgrp;
+  struct vsig_proc *pg_prev, *pg_next;
+  vsig_pid_t sid;
+  bool jc_counted; /* counted in pgrp->jobc (pgrp.c) */
+  /* Ended (exit or signal) and told to its parent: registry lock. */
+  bool exit_done;
+  bool reaped;    /* waited for (or never to be): gone once it has no threads */
+  int exit_code;  /* vsig_proc_exit's status, when term_sig is 0 */
+  int chld_stop;  /* a stop not yet reported to a WUNTRACED wait: its signal */
+  bool chld_cont; /* a continue not yet reported to a WCONTINUED wait */
+  /* Threads of this process in vsig_waitpid/vsig_waitid: registry lock. */
+  uint32_t child_waiters;
+  /* A posted note (exit.c): registry lock. */
+  struct vsig_proc *note_next;
+  bool note_posted, note_dead;
+  int note_jc;
+  /* Job control (jobctl.c): written under the process lock. */
+  _Atomic int stopped; /* the stop signal while stopped, else 0 */
+  _Atomic int pgrp_orphaned;
 
   _Atomic uint32_t act_seq;
   struct action act[VSIG_NSIG];
@@ -232,6 +258,7 @@ struct vsig_thr {
   bool in_block;
   int in_handler;  /* handlers running on this thread (nested) */
   int in_callback; /* terminate callbacks running on this thread */
+  bool child_wait; /* in vsig_waitpid/vsig_waitid: a child's change wakes it */
 
   /* Asynchronous delivery: a host thread that runs its own code is
    * interrupted when a handler is due on it (see async.c). */
@@ -338,27 +365,104 @@ struct vsig_proc *proc_lookup(vsig_pid_t pid); /* registry lock held */
 void proc_reset_default(struct vsig_proc *p);
 /* Run the terminate callback (or take the host process down) for pid. */
 void proc_notify_dead(vsig_pid_t pid, int sig, bool is_default);
+void proc_dead_callback(vsig_pid_t pid, int sig, bool is_default); /* the embedder's part */
+void proc_forget_default(struct vsig_proc *p);                     /* registry lock */
 
 /* What a send left for the caller to do once it has dropped the locks. */
 struct after {
   int deliver_self;    /* the calling thread has something deliverable */
   int stop_sig;        /* the default process stops the host process with it */
+  vsig_pid_t jc_pid;   /* a process stopped (jc_sig a stop signal) or continued */
+  int jc_sig;          /* (SIGCONT): its parent and the embedder are told */
   vsig_pid_t dead_pid; /* a process was terminated by dead_sig */
   int dead_sig;
   bool dead_default;
 };
 void after_run(struct vsig_thr *self, struct after *a);
-/* A default action that discards the signal: true, and for a stop signal of
- * the default process under the host bridge, a->stop_sig is set so that the
- * host process stops once the locks are dropped. */
+static inline bool after_pending(const struct after *a) {
+  return a->dead_pid || a->jc_pid || a->stop_sig || a->deliver_self;
+}
+/* Job control (jobctl.c), process lock held. The default action of a stop
+ * signal: the process stops (or, for the default process under the host
+ * bridge, the host process does once the locks are dropped), unless it is a
+ * terminal stop signal and the process group is orphaned. */
+void jobctl_stop(struct vsig_proc *p, int sig, struct after *a);
+/* Generation of SIGCONT continues the process and discards pending stop
+ * signals; generation of a stop signal discards pending SIGCONT. */
+void jobctl_generated(struct vsig_proc *p, int sig, struct after *a);
+/* Sleep while the process is stopped (and alive); the lock is dropped while
+ * sleeping. Returns whether it slept. */
+bool jobctl_park(struct vsig_thr *t);
+static inline bool proc_stopped(const struct vsig_proc *p) {
+  return atomic_load_explicit(&p->stopped, memory_order_relaxed) != 0;
+}
+/* Report a stop or continue to the parent and the embedder (no lock held). */
+void jobctl_report(vsig_pid_t pid, int sig);
+void jobctl_callback(vsig_pid_t pid, int sig); /* the embedder's part */
+static inline bool sig_is_stop(int sig) { return sig_default(sig) == DFL_STOP; }
+
+/* A default action that discards the signal: true. A stop signal's stop is
+ * taken here (a stop discards the instance that caused it). */
 static inline bool dfl_discarded(struct vsig_proc *p, int sig, struct after *a) {
   if (!dfl_discards(sig))
     return false;
-  if (sig_default(sig) == DFL_STOP && p->is_default &&
-      atomic_load_explicit(&vsig__bridge_on, memory_order_relaxed))
-    a->stop_sig = sig;
+  if (sig_default(sig) == DFL_STOP)
+    jobctl_stop(p, sig, a);
   return true;
 }
+
+/* The process tree (tree.c), groups (pgrp.c), credentials (cred.c), ends and
+ * waits (exit.c, waitpid.c). Registry lock held unless noted. */
+void tree_attach(struct vsig_proc *p, struct vsig_proc *parent); /* new process */
+void tree_detach(struct vsig_proc *p); /* leaving for good: children to the reaper */
+struct vsig_proc *tree_reaper(struct vsig_proc *dying);
+/* p ended: reparent its children, tell the parent. */
+void exit_notify(struct vsig_proc *p, struct after *a);
+/* Tell the (new) parent of zombie p that it ended. */
+void exit_report_zombie(struct vsig_proc *p, struct after *a);
+void tree_reparent(struct vsig_proc *p, struct after *a);
+void tree_unlink(struct vsig_proc *p); /* from its parent's children */
+/* Callbacks owed for processes that ended or stopped while the registry lock
+ * was held (a group walk): posted with the lock held, run by notes_drain with
+ * no lock held. Each process has one slot; it is pinned while posted. */
+void note_post(struct vsig_proc *p, bool dead, int jc_sig);
+void notes_drain(void);
+/* jobctl_report's part under the registry lock. */
+void jobctl_report_locked(struct vsig_proc *p, int sig, struct after *a);
+/* Remove p (no threads left) from everything and free it unless pinned. */
+void proc_remove(struct vsig_proc *p);
+/* Wake the threads of p waiting for a child. */
+void child_waiters_wake(struct vsig_proc *p);
+/* Send SIGCHLD about child c (code CLD_*, status) to its parent, if any. */
+void chld_notify(struct vsig_proc *c, int code, int status, struct after *a);
+/* Groups. */
+struct pgrp;
+int pgrp_join_new(struct vsig_proc *p, vsig_pid_t pgid, vsig_pid_t sid); /* -ENOMEM */
+void pgrp_join(struct vsig_proc *p, struct pgrp *g);
+void pgrp_leave(struct vsig_proc *p);
+struct pgrp *pgrp_find(vsig_pid_t pgid);
+vsig_pid_t pgrp_id(const struct pgrp *g);
+struct vsig_proc *pgrp_members(const struct pgrp *g);
+/* Whether m keeps its group from being orphaned changed (its parent, its
+ * group or its end): update the count. With hup, a group that became orphaned
+ * with a stopped member is posted for SIGHUP and SIGCONT (a process ended). */
+void pgrp_recount(struct vsig_proc *m, bool hup);
+/* SIGHUP then SIGCONT to the groups pgrp_orphan_check found (no lock held). */
+void pgrp_hup_drain(void);
+void pgrp_reset(void);
+void tree_reset(void);  /* after fork */
+void notes_reset(void); /* after fork */
+/* May a thread of sender (NULL: from outside any process, privileged) send sig to p? */
+bool cred_may_signal(struct vsig_proc *sender, struct vsig_proc *p, int sig);
+/* Send sig to every member of group g the sender may signal (kill(-pgid)):
+ * 0 if any was sent, else the last error (-ESRCH: an empty group).
+ * Registry lock held on entry, dropped and retaken around callbacks. */
+int pgrp_send(struct pgrp *g, int sig, const vsig_siginfo_t *info, struct vsig_thr *self,
+              struct after *out);
+/* kill(-pgid) (pgid 0: the caller's group), with kill's checks (kill.c). */
+int kill_group(vsig_pid_t pgid, int sig);
+/* Registry lock held: what a send to member m left, as notes (deaths, stops). */
+void after_defer(struct vsig_proc *m, struct after *b, struct after *out);
 
 /* Small shared reads. */
 #define H_DFL ((uintptr_t)VSIG_SIG_DFL)
@@ -394,6 +498,10 @@ int proc_send(struct vsig_proc *p, int sig, const vsig_siginfo_t *info, bool que
 int thread_send(struct vsig_thr *t, int sig, const vsig_siginfo_t *info, bool queued,
                 struct vsig_thr *self, struct after *a);
 void proc_terminate(struct vsig_proc *p, int sig, struct after *a);
+/* End p: by signal sig, or (sig 0) by exit with status code. */
+void proc_end(struct vsig_proc *p, int sig, int code, struct after *a);
+/* Discard every pending instance of sig in p and its threads (sigaction.c). */
+void discard_everywhere(struct vsig_proc *p, int sig);
 void thread_notify(struct vsig_thr *t, int sig);
 /* Interrupt t, ready and running its own code, so that it runs the handler
  * of sig soon (async.c). Process lock held. */

@@ -1,64 +1,85 @@
 /* SPDX-License-Identifier: MIT */
-/* kill: process-directed signals by pid. */
+/* kill: process-directed signals by pid, by group, or to every process. */
 #include "internal.h"
 
 #include <limits.h>
 
-/* kill(-1): every process but the caller's, in one walk of the process list
- * (linear in the number of processes). When a signal ends a process, the walk
- * pins its place, drops the registry lock for the terminate callback (which
- * may create and destroy processes, the next one included) and resumes. */
+/* kill(-1): every process the caller may signal but its own and the reaper,
+ * in one walk of the process list (linear in the number of processes). Ends
+ * and stops it causes become notes, run once the lock is dropped. POSIX:
+ * EPERM when there were processes but none it may signal. */
 static int kill_all(int sig, struct vsig_thr *self, const vsig_siginfo_t *info) {
-  struct vsig_proc *skip = self ? self->proc : NULL;
-  int found = 0;
+  struct vsig_proc *own = self ? self->proc : NULL;
+  struct after out = {0};
+  int found = 0, sent = 0, err = 0;
   reg_lock();
-  for (struct vsig_proc *p = reg_first_proc(); p;) {
-    if (p == skip) {
-      p = reg_next_proc(p);
+  struct vsig_proc *reaper = tree_reaper(NULL);
+  for (struct vsig_proc *p = reg_first_proc(); p; p = reg_next_proc(p)) {
+    if (p == own || p == reaper)
       continue;
-    }
     found++;
-    struct after a = {0};
-    if (sig) {
-      host_lock(&p->lock);
-      proc_send(p, sig, info, false, self, &a);
-      host_unlock(&p->lock);
-    }
-    if (!a.dead_sig) {
-      p = reg_next_proc(p);
+    if (!cred_may_signal(own, p, sig))
       continue;
+    int e = 0;
+    if (sig) {
+      struct after b = {0};
+      host_lock(&p->lock);
+      e = proc_send(p, sig, info, false, self, &b);
+      host_unlock(&p->lock);
+      after_defer(p, &b, &out);
     }
-    reg_pin(p);
-    reg_unlock();
-    after_run(NULL, &a);
-    reg_lock();
-    struct vsig_proc *next = reg_next_proc(p);
-    if (reg_unpin(p))
-      proc_free(p);
-    p = next;
+    if (e)
+      err = e;
+    else
+      sent++;
   }
   reg_unlock();
-  return found ? 0 : -ESRCH;
+  after_run(self, &out);
+  if (sent)
+    return 0;
+  return !found ? -ESRCH : err ? err : -EPERM;
+}
+
+static int kill_prepare(int sig, struct vsig_thr **self, vsig_siginfo_t *info) {
+  if (sig != 0 && !sig_valid(sig))
+    return -EINVAL;
+  *self = self_thread();
+  if (!*self && !vsig__tls_outside)
+    return -ENOMEM;
+  info_init(info, sig, VSIG_SI_USER, *self);
+  return 0;
+}
+
+static int group_send(vsig_pid_t pgid, int sig, struct vsig_thr *self, const vsig_siginfo_t *info) {
+  struct after a = {0};
+  reg_lock();
+  if (pgid == 0)
+    pgid = self && self->proc->pgrp ? pgrp_id(self->proc->pgrp) : 0;
+  struct pgrp *g = pgid ? pgrp_find(pgid) : NULL;
+  int rc = g ? pgrp_send(g, sig, info, self, &a) : -ESRCH;
+  reg_unlock();
+  after_run(self, &a);
+  return rc;
+}
+
+int kill_group(vsig_pid_t pgid, int sig) {
+  struct vsig_thr *self;
+  vsig_siginfo_t info;
+  int rc = kill_prepare(sig, &self, &info);
+  return rc ? rc : group_send(pgid, sig, self, &info);
 }
 
 static int do_kill(vsig_pid_t pid, int sig) {
-  if (sig != 0 && !sig_valid(sig))
-    return -EINVAL;
-  struct vsig_thr *self = self_thread();
-  if (!self && !vsig__tls_outside)
-    return -ENOMEM;
+  struct vsig_thr *self;
   vsig_siginfo_t info;
-  info_init(&info, sig, VSIG_SI_USER, self);
+  int rc = kill_prepare(sig, &self, &info);
+  if (rc)
+    return rc;
   if (pid == -1)
     return kill_all(sig, self, &info);
-  /* Process groups are not modelled yet: each process is its own group. From
-   * outside any process there is no group of the caller's. */
-  if (pid == 0) {
-    if (!self)
-      return -ESRCH;
-    pid = self->proc->pid;
-  } else if (pid < 0)
-    pid = pid == INT_MIN ? 0 : -pid;
+  if (pid <= 0)
+    /* kill(0): the caller's group (from outside any process there is none). */
+    return pid == INT_MIN ? -ESRCH : group_send(-pid, sig, self, &info);
   return send_to_pid(pid, sig, &info, false, self);
 }
 

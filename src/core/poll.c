@@ -21,6 +21,7 @@ static int api_block_begin(int interruptible, vsig_wake_fn wake, void *arg) {
     return EBUSY;
   struct vsig_proc *p = t->proc;
   host_lock(&p->lock);
+  jobctl_park(t);
   int rc = 0;
   if (atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD)
     rc = ECANCELED;
@@ -45,6 +46,7 @@ static int api_block_end(void) {
     return EINVAL;
   struct vsig_proc *p = t->proc;
   host_lock(&p->lock);
+  jobctl_park(t); /* the embedder's call ended while stopped: wait for SIGCONT */
   t->in_block = false;
   t->wake_fn = NULL;
   t->wake_arg = NULL;

@@ -21,6 +21,8 @@ int vsig_proc_attr_init(vsig_proc_attr_t *attr) {
   memset(attr, 0, sizeof *attr); /* the reserved words */
   attr->queue_max = VSIG_SIGQUEUE_MAX_DEFAULT;
   attr->uid = host_getuid();
+  attr->euid = VSIG_UID_SAME;
+  attr->suid = VSIG_UID_SAME;
   attr->timer_max = VSIG_TIMER_MAX_DEFAULT;
   return 0;
 }
@@ -28,7 +30,8 @@ int vsig_proc_attr_init(vsig_proc_attr_t *attr) {
 static bool attr_ok(const vsig_proc_attr_t *attr) {
   return attr->queue_max >= VSIG_POSIX_SIGQUEUE_MAX &&
          attr->queue_max <= SIZE_MAX / sizeof(struct qentry) && attr->timer_max >= 1 &&
-         attr->timer_max <= INT32_MAX;
+         attr->timer_max <= INT32_MAX && attr->parent >= VSIG_PID_NONE &&
+         attr->uid != VSIG_UID_SAME;
 }
 
 struct vsig_proc *proc_new(const vsig_proc_attr_t *attr, vsig_pid_t pid) {
@@ -41,9 +44,39 @@ struct vsig_proc *proc_new(const vsig_proc_attr_t *attr, vsig_pid_t pid) {
   }
   host_lock_init(&p->lock);
   p->pid = pid;
-  p->uid = attr->uid;
+  vsig_uid_t e = attr->euid == VSIG_UID_SAME ? attr->uid : attr->euid;
+  atomic_init(&p->uid, attr->uid);
+  atomic_init(&p->euid, e);
+  atomic_init(&p->suid, attr->suid == VSIG_UID_SAME ? e : attr->suid);
   p->attr = *attr;
   return p;
+}
+
+/* Registry lock held. A new process joins its parent's group and session; a
+ * root leads a new session and group of its own. */
+static int proc_place(struct vsig_proc *p, struct vsig_proc *parent) {
+  int rc;
+  if (parent) {
+    pgrp_join(p, parent->pgrp);
+    rc = 0;
+  } else {
+    rc = pgrp_join_new(p, p->pid, p->pid);
+  }
+  if (rc == 0)
+    rc = reg_add_proc(p);
+  if (rc < 0) {
+    pgrp_leave(p);
+    return rc;
+  }
+  tree_attach(p, parent);
+  if (parent)
+    atomic_store(&p->pgrp_orphaned, atomic_load(&parent->pgrp_orphaned));
+  return 0;
+}
+
+void proc_forget_default(struct vsig_proc *p) {
+  if (p == default_proc)
+    default_proc = NULL;
 }
 
 void proc_free(struct vsig_proc *p) {
@@ -66,7 +99,7 @@ struct vsig_proc *proc_default(void) {
   if (!p)
     return NULL;
   p->is_default = true;
-  if (reg_add_proc(p) < 0) {
+  if (proc_place(p, NULL) < 0) {
     proc_free(p);
     return NULL;
   }
@@ -111,9 +144,26 @@ static int api_proc_create(const vsig_proc_attr_t *attr, vsig_pid_t *pid) {
     vsig_proc_attr_init(&a);
   }
   vsig__init();
+  /* The creating thread's process; a host thread not attached to any is
+   * in the default process, as for every vsig call (without being attached
+   * by this one: it may be about to attach to the new process). */
+  struct vsig_thr *self = vsig__tls_self;
   reg_lock();
+  struct vsig_proc *parent = NULL;
+  if (a.parent > 0) {
+    parent = proc_lookup(a.parent);
+    if (!parent || parent->exit_done ||
+        atomic_load_explicit(&parent->state, memory_order_relaxed) == P_DEAD) {
+      reg_unlock();
+      return ESRCH;
+    }
+  } else if (a.parent == 0 && self) {
+    parent = self->proc;
+  } else if (a.parent == 0 && !vsig__tls_outside) {
+    parent = proc_default();
+  }
   struct vsig_proc *p = proc_new(&a, reg_next_pid());
-  int rc = p ? reg_add_proc(p) : -ENOMEM;
+  int rc = p ? proc_place(p, parent) : -ENOMEM;
   if (rc == 0)
     *pid = p->pid;
   else if (p)
@@ -133,15 +183,8 @@ static int api_proc_destroy(vsig_pid_t pid) {
     host_lock(&p->lock);
     rc = p->nthreads ? EBUSY : 0;
     host_unlock(&p->lock);
-    if (!rc) {
-      timers_proc_stop(p);
-      reg_del_proc(p);
-      if (p == default_proc)
-        default_proc = NULL;
-      if (!p->pins)
-        proc_free(p);
-      /* else a kill(-1) walk holds it; the last unpin frees it */
-    }
+    if (!rc)
+      proc_remove(p);
   }
   reg_unlock();
   return rc;
@@ -176,9 +219,25 @@ void vsig_set_terminate_callback(vsig_terminate_fn fn, void *arg) {
   host_unlock(&term_lock);
 }
 
+/* No lock held: the parent hears of it first (SIGCHLD, its waits), then the
+ * embedder. */
+void proc_notify_dead(vsig_pid_t pid, int sig, bool is_default) {
+  struct after a = {0};
+  reg_lock();
+  struct vsig_proc *p = reg_find_proc(pid);
+  if (p)
+    exit_notify(p, &a); /* p may be gone after this */
+  reg_unlock();
+  after_run(vsig__tls_self, &a);
+  if (sig)
+    proc_dead_callback(pid, sig, is_default);
+  else
+    timers_proc_dead(pid);
+}
+
 /* No lock held: the callback may call vsig. While it runs, the calling thread
  * cannot detach (the frames below still use it). */
-void proc_notify_dead(vsig_pid_t pid, int sig, bool is_default) {
+void proc_dead_callback(vsig_pid_t pid, int sig, bool is_default) {
   timers_proc_dead(pid);
   host_lock(&term_lock);
   vsig_terminate_fn fn = term_fn;
@@ -198,8 +257,12 @@ void proc_notify_dead(vsig_pid_t pid, int sig, bool is_default) {
 }
 
 void after_run(struct vsig_thr *self, struct after *a) {
-  if (a->dead_sig)
+  if (a->dead_pid)
     proc_notify_dead(a->dead_pid, a->dead_sig, a->dead_default);
+  if (a->jc_pid)
+    jobctl_report(a->jc_pid, a->jc_sig);
+  notes_drain();
+  pgrp_hup_drain();
   if (a->stop_sig)
     host_stop_process(a->stop_sig);
   if (a->deliver_self && self)

@@ -16,6 +16,10 @@ int send_to_pid(vsig_pid_t pid, int sig, const vsig_siginfo_t *info, bool queued
       reg_unlock();
       return -ESRCH;
     }
+    if (!cred_may_signal(self ? self->proc : NULL, p, sig)) {
+      reg_unlock();
+      return -EPERM;
+    }
     host_lock(&p->lock);
     reg_unlock();
   }
@@ -39,6 +43,10 @@ int send_to_thread(vsig_thread_t id, int sig, int code, const vsig_sigval_t *val
     if (!t) {
       reg_unlock();
       return -ESRCH;
+    }
+    if (self && !cred_may_signal(self->proc, t->proc, sig)) {
+      reg_unlock();
+      return -EPERM;
     }
     host_lock(&t->proc->lock);
     reg_unlock();

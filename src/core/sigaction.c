@@ -8,7 +8,7 @@
 
 /* POSIX: setting SIG_IGN, or SIG_DFL for a signal whose default is to ignore
  * it, discards pending instances whether or not they are blocked. */
-static void discard_everywhere(struct vsig_proc *p, int sig) {
+void discard_everywhere(struct vsig_proc *p, int sig) {
   sigq_drop_sig(p, &p->pending, sig);
   for (struct vsig_thr *t = p->threads; t; t = t->next) {
     sigq_drop_sig(p, &t->tpending, sig);

@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: MIT */
-/* A default action that ends a virtual process. */
+/* The end of a virtual process: a default action that terminates it, or
+ * vsig_proc_exit. */
 #include "internal.h"
 
 #include <string.h>
 
-void proc_terminate(struct vsig_proc *p, int sig, struct after *a) {
+void proc_end(struct vsig_proc *p, int sig, int code, struct after *a) {
   if (atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD)
     return;
   atomic_store(&p->state, P_DEAD);
   p->term_sig = sig;
+  p->exit_code = code & 0xff;
+  bool was_stopped = proc_stopped(p);
+  atomic_store(&p->stopped, 0);
   sigq_drop_all(p, &p->pending);
   memset(p->claimed, 0, sizeof p->claimed);
   for (struct vsig_thr *t = p->threads; t; t = t->next) {
@@ -16,7 +20,9 @@ void proc_terminate(struct vsig_proc *p, int sig, struct after *a) {
     memset(t->claims, 0, sizeof t->claims);
     atomic_store(&t->claimed_set, 0);
     atomic_store(&t->attention, 1); /* seq_cst: see deliver_self */
-    if (t->state == T_INTR || t->state == T_SIGWAIT) {
+    if (was_stopped) {
+      host_event_signal(&t->ev); /* parked */
+    } else if (t->state == T_INTR || t->state == T_SIGWAIT) {
       host_event_signal(&t->ev);
       if (t->wake_fn)
         t->wake_fn(t->wake_arg);
@@ -26,3 +32,5 @@ void proc_terminate(struct vsig_proc *p, int sig, struct after *a) {
   a->dead_sig = sig;
   a->dead_default = p->is_default;
 }
+
+void proc_terminate(struct vsig_proc *p, int sig, struct after *a) { proc_end(p, sig, 0, a); }

@@ -141,6 +141,9 @@ static void thread_remove(struct vsig_thr *t) {
   }
   host_unlock(&p->lock);
   tsvc_unlock();
+  /* A process already waited for goes with its last thread. */
+  if (p->reaped && !p->nthreads)
+    proc_remove(p);
   reg_unlock();
   after_run(NULL, &a);
   free(t);

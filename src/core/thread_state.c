@@ -53,6 +53,7 @@ void thread_notify(struct vsig_thr *t, int sig) {
 
 void thread_recompute_attention(struct vsig_thr *t) {
   int a = atomic_load_explicit(&t->proc->state, memory_order_relaxed) == P_DEAD ||
+          proc_stopped(t->proc) ||
           thread_takeable(t, atomic_load_explicit(&t->mask, memory_order_relaxed)) != 0;
   atomic_store_explicit(&t->attention, a, memory_order_release);
 }

@@ -221,7 +221,7 @@ static void *service_thread(void *arg) {
     heap_remove(t);
     struct after a = {0};
     fire(t, now, &a);
-    if (a.dead_sig || a.deliver_self) {
+    if (after_pending(&a)) {
       tsvc_unlock();
       after_run(NULL, &a);
       tsvc_lock();
@@ -240,7 +240,7 @@ static void run_due_manual(int64_t horizon, struct vsig_thr *self) {
     clock_manual_set(t->deadline);
     struct after a = {0};
     fire(t, horizon, &a);
-    if (a.dead_sig || (self && atomic_load(&self->attention))) {
+    if (after_pending(&a) || (self && atomic_load(&self->attention))) {
       a.deliver_self = self != NULL;
       tsvc_unlock();
       after_run(self, &a);

@@ -14,6 +14,8 @@ static int wait_loop(struct vsig_thr *t, int64_t deadline_ns, uint64_t restore) 
   host_lock(&p->lock);
   t->wait_end = WE_NONE;
   for (;;) {
+    if (jobctl_park(t))
+      continue; /* stopped meanwhile: look again */
     if (atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD) {
       set_state(t, T_READY);
       host_unlock(&p->lock);

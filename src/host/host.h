@@ -147,6 +147,7 @@ void vsig__host_action_of(int sig, uintptr_t *handler, int *flags);
 int64_t host_now_ns(void);
 
 int host_getpid(void);
+int host_getppid(void);
 unsigned int host_getuid(void);
 
 /* The host's text for the error number err: a constant string, or one written

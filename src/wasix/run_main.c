@@ -167,7 +167,11 @@ int vsig_wasix_main(const vsig_wasix_module_t *m, int argc, char **argv) {
     gargv[k] = argv[i + k - 1];
   m->init_module();
   for (int k = 0; k < n; k++) {
-    int rc = vsig_proc_create(NULL, &ins[k].pid);
+    /* Each instance is a program of its own: its own session and group. */
+    vsig_proc_attr_t attr;
+    vsig_proc_attr_init(&attr);
+    attr.parent = VSIG_PID_NONE;
+    int rc = vsig_proc_create(&attr, &ins[k].pid);
     if (rc) {
       fprintf(stderr, "vsig-wasix: vsig_proc_create: %s\n", strerror(rc));
       return 70;

@@ -184,6 +184,7 @@ int64_t host_now_ns(void) {
 }
 
 int host_getpid(void) { return (int)getpid(); }
+int host_getppid(void) { return (int)getppid(); }
 int host_thread_id(void) { return (int)syscall(SYS_gettid); }
 unsigned int host_getuid(void) { return (unsigned int)getuid(); }
 

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * User ids and the permission to signal. A process has a real, an effective
+ * and a saved user id; the setuid family changes them by Linux's rules, where
+ * an effective id of 0 is privileged (it stands for CAP_SETUID and CAP_KILL).
+ * Written under the registry lock; senders read them as atomics.
+ */
+#include "internal.h"
+
+static vsig_uid_t ld(const _Atomic vsig_uid_t *u) {
+  return atomic_load_explicit(u, memory_order_relaxed);
+}
+
+/* POSIX and Linux: the sender's real or effective id is the target's real or
+ * saved id, or the sender is privileged, or it is SIGCONT within a session.
+ * A sender outside every process (the embedder) may signal anything. */
+bool cred_may_signal(struct vsig_proc *sender, struct vsig_proc *p, int sig) {
+  if (!sender || sender == p)
+    return true;
+  vsig_uid_t r = ld(&sender->uid), e = ld(&sender->euid);
+  vsig_uid_t tr = ld(&p->uid), ts = ld(&p->suid);
+  if (e == 0 || r == tr || r == ts || e == tr || e == ts)
+    return true;
+  return sig == VSIG_SIGCONT && sender->sid == p->sid && p->sid != 0;
+}
+
+static struct vsig_proc *caller(int *err) {
+  struct vsig_thr *t = self_thread();
+  if (!t) {
+    *err = no_self();
+    return NULL;
+  }
+  return t->proc;
+}
+
+#define KEEP VSIG_UID_SAME /* "-1": leave this id as it is */
+
+/* setresuid: the core of the family. Unprivileged, each new id must be one of
+ * the three current ones. A failed call changes nothing. */
+static int set_ids(vsig_uid_t r, vsig_uid_t e, vsig_uid_t s) {
+  int err = 0;
+  struct vsig_proc *p = caller(&err);
+  if (!p)
+    return err;
+  reg_lock();
+  vsig_uid_t cr = ld(&p->uid), ce = ld(&p->euid), cs = ld(&p->suid);
+  bool priv = ce == 0;
+#define OK(x) ((x) == KEEP || priv || (x) == cr || (x) == ce || (x) == cs)
+  int rc = OK(r) && OK(e) && OK(s) ? 0 : -EPERM;
+#undef OK
+  if (rc == 0) {
+    if (r != KEEP)
+      atomic_store(&p->uid, r);
+    if (e != KEEP)
+      atomic_store(&p->euid, e);
+    if (s != KEEP)
+      atomic_store(&p->suid, s);
+  }
+  reg_unlock();
+  return rc;
+}
+
+static int do_setuid(vsig_uid_t uid) {
+  if (uid == KEEP)
+    return -EINVAL;
+  int err = 0;
+  struct vsig_proc *p = caller(&err);
+  if (!p)
+    return err;
+  /* Privileged: all three. Otherwise the effective one, to the real or saved. */
+  if (ld(&p->euid) == 0)
+    return set_ids(uid, uid, uid);
+  if (uid != ld(&p->uid) && uid != ld(&p->suid))
+    return -EPERM;
+  return set_ids(KEEP, uid, KEEP);
+}
+
+static int do_seteuid(vsig_uid_t e) {
+  if (e == KEEP)
+    return -EINVAL;
+  return set_ids(KEEP, e, KEEP);
+}
+
+/* setreuid: unprivileged, the real id may become the effective one and the
+ * effective any of the three; the saved id follows the new effective one when
+ * the real id is set, or the effective one is set to other than the old real. */
+static int do_setreuid(vsig_uid_t r, vsig_uid_t e) {
+  int err = 0;
+  struct vsig_proc *p = caller(&err);
+  if (!p)
+    return err;
+  vsig_uid_t cr = ld(&p->uid), ce = ld(&p->euid), cs = ld(&p->suid);
+  bool priv = ce == 0;
+  if (r != KEEP && !priv && r != cr && r != ce)
+    return -EPERM;
+  if (e != KEEP && !priv && e != cr && e != ce && e != cs)
+    return -EPERM;
+  vsig_uid_t ne = e != KEEP ? e : ce;
+  vsig_uid_t s = (r != KEEP || (e != KEEP && e != cr)) ? ne : KEEP;
+  return set_ids(r, e, s); /* s is ne or KEEP, both allowed */
+}
+
+static int do_getresuid(vsig_uid_t *r, vsig_uid_t *e, vsig_uid_t *s) {
+  if (!r || !e || !s)
+    return -EFAULT;
+  int err = 0;
+  struct vsig_proc *p = caller(&err);
+  if (!p)
+    return err;
+  reg_lock();
+  *r = ld(&p->uid);
+  *e = ld(&p->euid);
+  *s = ld(&p->suid);
+  reg_unlock();
+  return 0;
+}
+
+/* Public entry points: vsig__tls_depth marks the thread as inside vsig, so
+ * that an asynchronous delivery waits until the call returns. */
+vsig_uid_t vsig_getuid(void) {
+  API_ENTER();
+  struct vsig_thr *t = self_thread();
+  vsig_uid_t u = t ? ld(&t->proc->uid) : host_getuid();
+  api_leave();
+  return u;
+}
+
+vsig_uid_t vsig_geteuid(void) {
+  API_ENTER();
+  struct vsig_thr *t = self_thread();
+  vsig_uid_t u = t ? ld(&t->proc->euid) : host_getuid();
+  api_leave();
+  return u;
+}
+
+int vsig_getresuid(vsig_uid_t *ruid, vsig_uid_t *euid, vsig_uid_t *suid) {
+  API_ENTER();
+  int rc = set_errno(do_getresuid(ruid, euid, suid));
+  api_leave();
+  return rc;
+}
+
+int vsig_setuid(vsig_uid_t uid) {
+  API_ENTER();
+  int rc = set_errno(do_setuid(uid));
+  api_leave();
+  return rc;
+}
+
+int vsig_seteuid(vsig_uid_t euid) {
+  API_ENTER();
+  int rc = set_errno(do_seteuid(euid));
+  api_leave();
+  return rc;
+}
+
+int vsig_setreuid(vsig_uid_t ruid, vsig_uid_t euid) {
+  API_ENTER();
+  int rc = set_errno(do_setreuid(ruid, euid));
+  api_leave();
+  return rc;
+}
+
+int vsig_setresuid(vsig_uid_t ruid, vsig_uid_t euid, vsig_uid_t suid) {
+  API_ENTER();
+  int rc = set_errno(set_ids(ruid, euid, suid));
+  api_leave();
+  return rc;
+}
