@@ -137,6 +137,9 @@ enum {
 #define VSIG_TIMER_MAX_DEFAULT 4194304
 /* POSIX minimum for SIGQUEUE_MAX; vsig refuses smaller limits. */
 #define VSIG_POSIX_SIGQUEUE_MAX 32
+/* Queued signals pending at once in all the processes of one real user id
+ * (Linux's RLIMIT_SIGPENDING), unless vsig_set_uid_sigqueue_max says otherwise. */
+#define VSIG_UID_SIGQUEUE_MAX_DEFAULT 65536
 
 /* vsig_block_end and vsig_poll results besides 0 and EINTR. */
 #define VSIG_ERESTART 512 /* handlers ran and all had SA_RESTART: restart the call */
@@ -386,6 +389,15 @@ VSIG_API int vsig_proc_status(vsig_pid_t pid, int *term_sig);
  * can wait for it. A process that has already ended keeps its first end.
  * Error number: ESRCH. */
 VSIG_API int vsig_proc_exit(vsig_pid_t pid, int status);
+/* The per-user limit on queued signals: at it, sigqueue (and timers' and
+ * the bridge's queued signals) give EAGAIN, and kill of a real-time signal
+ * leaves one unqueued instance, as at a full process queue. Shared by every
+ * process whose real user id is uid, charged to the receiving process.
+ * Error number: ENOMEM (first use of uid). */
+VSIG_API int vsig_set_uid_sigqueue_max(vsig_uid_t uid, size_t max);
+/* How many queued signals processes of uid have pending, and its limit.
+ * Error numbers: EINVAL (both NULL), ENOMEM. */
+VSIG_API int vsig_get_uid_sigqueue(vsig_uid_t uid, size_t *queued, size_t *max);
 /* Name the process that adopts the children of processes that end (0: none
  * named; then the oldest living process does). Error number: ESRCH. */
 VSIG_API int vsig_set_reaper(vsig_pid_t pid);

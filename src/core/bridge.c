@@ -56,7 +56,10 @@ void vsig__host_pool_wait(void) {
   uint32_t token = host_event_prepare(&p->pool_ev);
   atomic_store(&p->pool_waiter, 1);
   host_lock(&p->lock);
-  bool full = p->pool_nfree < pool_room_wanted(p) && p->pool_nfree < p->queue_max;
+  /* Its own queue, or its user's account (which only its own releases wake
+   * it for: host signals then wait in the kernel's queue). */
+  bool full = (p->pool_nfree < pool_room_wanted(p) && p->pool_nfree < p->queue_max) ||
+              atomic_load(&p->acct->queued) >= atomic_load(&p->acct->max);
   host_unlock(&p->lock);
   if (full)
     host_event_wait(&p->pool_ev, token, -1, false);

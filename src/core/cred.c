@@ -48,6 +48,9 @@ static int set_ids(vsig_uid_t r, vsig_uid_t e, vsig_uid_t s) {
 #define OK(x) ((x) == KEEP || priv || (x) == cr || (x) == ce || (x) == cs)
   int rc = OK(r) && OK(e) && OK(s) ? 0 : -EPERM;
 #undef OK
+  /* Its queued signals are charged to its real user id. */
+  if (rc == 0 && r != KEEP && r != cr)
+    rc = uacct_move(p, r);
   if (rc == 0) {
     if (r != KEEP)
       atomic_store(&p->uid, r);

@@ -63,6 +63,9 @@ static void child_rebuild(void) {
       atomic_store(&np->uid, atomic_load(&op->uid));
       atomic_store(&np->euid, atomic_load(&op->euid));
       atomic_store(&np->suid, atomic_load(&op->suid));
+      struct uacct *u = uacct_get(atomic_load(&np->uid));
+      if (u)
+        np->acct = u;
       for (int sig = 1; sig < VSIG_NSIG; sig++) {
         vsig_sigaction_t a;
         action_read(op, sig, &a);
@@ -75,6 +78,7 @@ static void child_rebuild(void) {
   reg_each_proc(free_proc, NULL);
   reg_reset(); /* also re-initialises the registry lock we held */
   pgrp_reset();
+  uacct_reset_after_fork();
   tree_reset();
   notes_reset();
   proc_reset_default(np);

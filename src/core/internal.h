@@ -89,6 +89,21 @@ struct sigq {
   vsig_siginfo_t unq_info[VSIG_NSIG];
 };
 
+/* ---- per-user accounts (uid.c) ------------------------------------------------ */
+
+struct uacct {
+  struct uacct *next;
+  vsig_uid_t uid;
+  _Atomic size_t queued; /* pool slots held by its processes */
+  _Atomic size_t max;
+};
+struct uacct *uacct_get(vsig_uid_t uid); /* registry lock; NULL: ENOMEM */
+bool uacct_charge(struct uacct *u);      /* false: at the limit */
+void uacct_uncharge(struct uacct *u);
+struct vsig_proc;
+int uacct_move(struct vsig_proc *p, vsig_uid_t uid); /* registry lock; -ENOMEM */
+void uacct_reset_after_fork(void);
+
 /* ---- processes and threads ------------------------------------------------- */
 
 struct hnode {
@@ -203,6 +218,7 @@ struct vsig_proc {
   uint64_t clock; /* orders state changes: "waited longest" */
 
   struct qentry *pool;
+  struct uacct *acct; /* charged for the pool slots in use (uid.c) */
   struct qnode *pool_free;
   size_t pool_nfree;
   /* The host bridge waits here for room when the pool is full, so that host

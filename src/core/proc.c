@@ -42,6 +42,12 @@ struct vsig_proc *proc_new(const vsig_proc_attr_t *attr, vsig_pid_t pid) {
     free(p);
     return NULL;
   }
+  p->acct = uacct_get(attr->uid);
+  if (!p->acct) {
+    pool_destroy(p);
+    free(p);
+    return NULL;
+  }
   host_lock_init(&p->lock);
   p->pid = pid;
   vsig_uid_t e = attr->euid == VSIG_UID_SAME ? attr->uid : attr->euid;
