@@ -35,19 +35,53 @@ static struct vsig_proc *caller(int *err) {
 
 #define KEEP VSIG_UID_SAME /* "-1": leave this id as it is */
 
-/* setresuid: the core of the family. Unprivileged, each new id must be one of
- * the three current ones. A failed call changes nothing. */
-static int set_ids(vsig_uid_t r, vsig_uid_t e, vsig_uid_t s) {
+enum rule { SETUID, SETEUID, SETREUID, SETRESUID };
+
+/* The new ids (*r, *e, *s; KEEP leaves one) that the call asks for, given the
+ * current ones, or -EPERM. */
+static int apply(enum rule rule, vsig_uid_t cr, vsig_uid_t ce, vsig_uid_t cs, vsig_uid_t *r,
+                 vsig_uid_t *e, vsig_uid_t *s) {
+  bool priv = ce == 0;
+#define ANY(x) ((x) == KEEP || priv || (x) == cr || (x) == ce || (x) == cs)
+  switch (rule) {
+  case SETUID:
+    /* Privileged: all three. Otherwise the effective one, to the real or saved. */
+    if (priv) {
+      *r = *s = *e;
+      return 0;
+    }
+    return *e == cr || *e == cs ? 0 : -EPERM;
+  case SETREUID:
+    /* The real id may become the real or effective one, the effective any of
+     * the three; the saved id follows the new effective one when the real id
+     * is set, or the effective one is set to other than the old real. */
+    if (*r != KEEP && !priv && *r != cr && *r != ce)
+      return -EPERM;
+    if (!ANY(*e))
+      return -EPERM;
+    if (*r != KEEP || (*e != KEEP && *e != cr))
+      *s = *e != KEEP ? *e : ce;
+    return 0;
+  case SETEUID:
+  case SETRESUID:
+  default:
+    /* Unprivileged, each new id must be one of the three current ones. */
+    return ANY(*r) && ANY(*e) && ANY(*s) ? 0 : -EPERM;
+  }
+#undef ANY
+}
+
+/* Every rule reads the current ids and writes the new ones in one hold of the
+ * registry lock: two threads of a process changing them at once act one after
+ * the other. A failed call changes nothing. */
+static int set_ids(enum rule rule, vsig_uid_t r, vsig_uid_t e, vsig_uid_t s) {
   int err = 0;
   struct vsig_proc *p = caller(&err);
   if (!p)
     return err;
   reg_lock();
-  vsig_uid_t cr = ld(&p->uid), ce = ld(&p->euid), cs = ld(&p->suid);
-  bool priv = ce == 0;
-#define OK(x) ((x) == KEEP || priv || (x) == cr || (x) == ce || (x) == cs)
-  int rc = OK(r) && OK(e) && OK(s) ? 0 : -EPERM;
-#undef OK
+  vsig_uid_t cr = ld(&p->uid);
+  int rc = apply(rule, cr, ld(&p->euid), ld(&p->suid), &r, &e, &s);
   /* Its queued signals are charged to its real user id. */
   if (rc == 0 && r != KEEP && r != cr)
     rc = uacct_move(p, r);
@@ -64,44 +98,14 @@ static int set_ids(vsig_uid_t r, vsig_uid_t e, vsig_uid_t s) {
 }
 
 static int do_setuid(vsig_uid_t uid) {
-  if (uid == KEEP)
-    return -EINVAL;
-  int err = 0;
-  struct vsig_proc *p = caller(&err);
-  if (!p)
-    return err;
-  /* Privileged: all three. Otherwise the effective one, to the real or saved. */
-  if (ld(&p->euid) == 0)
-    return set_ids(uid, uid, uid);
-  if (uid != ld(&p->uid) && uid != ld(&p->suid))
-    return -EPERM;
-  return set_ids(KEEP, uid, KEEP);
+  return uid == KEEP ? -EINVAL : set_ids(SETUID, KEEP, uid, KEEP);
 }
 
 static int do_seteuid(vsig_uid_t e) {
-  if (e == KEEP)
-    return -EINVAL;
-  return set_ids(KEEP, e, KEEP);
+  return e == KEEP ? -EINVAL : set_ids(SETEUID, KEEP, e, KEEP);
 }
 
-/* setreuid: unprivileged, the real id may become the effective one and the
- * effective any of the three; the saved id follows the new effective one when
- * the real id is set, or the effective one is set to other than the old real. */
-static int do_setreuid(vsig_uid_t r, vsig_uid_t e) {
-  int err = 0;
-  struct vsig_proc *p = caller(&err);
-  if (!p)
-    return err;
-  vsig_uid_t cr = ld(&p->uid), ce = ld(&p->euid), cs = ld(&p->suid);
-  bool priv = ce == 0;
-  if (r != KEEP && !priv && r != cr && r != ce)
-    return -EPERM;
-  if (e != KEEP && !priv && e != cr && e != ce && e != cs)
-    return -EPERM;
-  vsig_uid_t ne = e != KEEP ? e : ce;
-  vsig_uid_t s = (r != KEEP || (e != KEEP && e != cr)) ? ne : KEEP;
-  return set_ids(r, e, s); /* s is ne or KEEP, both allowed */
-}
+static int do_setreuid(vsig_uid_t r, vsig_uid_t e) { return set_ids(SETREUID, r, e, KEEP); }
 
 static int do_getresuid(vsig_uid_t *r, vsig_uid_t *e, vsig_uid_t *s) {
   if (!r || !e || !s)
@@ -166,7 +170,7 @@ int vsig_setreuid(vsig_uid_t ruid, vsig_uid_t euid) {
 
 int vsig_setresuid(vsig_uid_t ruid, vsig_uid_t euid, vsig_uid_t suid) {
   API_ENTER();
-  int rc = set_errno(set_ids(ruid, euid, suid));
+  int rc = set_errno(set_ids(SETRESUID, ruid, euid, suid));
   api_leave();
   return rc;
 }
