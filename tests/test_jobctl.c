@@ -264,7 +264,7 @@ static void *catch_and_block(void *arg) {
 /* A thread that blocks everything and reads the pending set on request (a
  * new thread would take what its empty mask lets through). */
 struct holder {
-  _Atomic int quit, ask;
+  _Atomic int quit, ask, ready;
   vsig_sigset_t set;
   vsig_thread_t id;
 };
@@ -273,6 +273,7 @@ static void *hold_blocked(void *arg) {
   vsig_sigset_t all;
   vsig_sigfillset(&all);
   CHECK_EQ(vsig_sigprocmask(VSIG_SIG_BLOCK, &all, NULL), 0);
+  atomic_store(&h->ready, 1);
   while (!atomic_load(&h->quit)) {
     if (atomic_load(&h->ask)) {
       CHECK_EQ(vsig_sigpending(&h->set), 0);
@@ -293,6 +294,7 @@ TEST(sigcont_discards_pending_stop_signals_and_a_stop_pending_sigcont) {
   in_proc(p, catch_and_block, NULL);
   struct holder hd = {0};
   pthread_t h = in_proc_async(p, hold_blocked, &hd, &hd.id);
+  WAIT_FOR(atomic_load(&hd.ready));
   CHECK_EQ(vsig_kill(p, VSIG_SIGTSTP), 0);
   CHECK_EQ(vsig_kill(p, VSIG_SIGTTIN), 0);
   vsig_sigset_t s = pending_on(&hd);

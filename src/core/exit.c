@@ -31,8 +31,9 @@ void chld_notify(struct vsig_proc *c, int code, int status, struct after *a) {
     info.si_pid = c->pid;
     info.si_uid = atomic_load_explicit(&c->uid, memory_order_relaxed);
     info.si_status = status;
-    struct vsig_thr *self = vsig__tls_self;
-    proc_send(par, VSIG_SIGCHLD, &info, false, self && self->proc == par ? self : NULL, a);
+    /* No sending thread: a thread of the parent that takes it while inside
+     * vsig runs the handler as the call returns (thread_notify). */
+    proc_send(par, VSIG_SIGCHLD, &info, false, NULL, a);
   }
   /* No zombie for a parent that ignores SIGCHLD or set SA_NOCLDWAIT. */
   bool autoreap = ended && (h == H_IGN || (flags & VSIG_SA_NOCLDWAIT));
@@ -125,13 +126,23 @@ void notes_drain(void) {
     bool is_default = p->is_default;
     p->note_dead = false;
     p->note_jc = 0;
+    /* The parent's part first (SIGCHLD, its waits, the orphans), as for a
+     * process ended or stopped by a single send. p is pinned meanwhile. */
+    struct after a = {0};
+    if (dead)
+      exit_notify(p, &a);
+    else if (jc && !p->destroyed)
+      jobctl_report_locked(p, jc, &a);
     if (reg_unpin(p))
       proc_free(p);
     reg_unlock();
+    after_run(vsig__tls_self, &a);
     if (jc)
       jobctl_callback(pid, jc);
-    if (dead)
+    if (dead && sig)
       proc_dead_callback(pid, sig, is_default);
+    else if (dead)
+      timers_proc_dead(pid); /* an exit: no terminate callback */
   }
 }
 

@@ -383,6 +383,7 @@ void proc_reset_default(struct vsig_proc *p);
 void proc_notify_dead(vsig_pid_t pid, int sig, bool is_default);
 void proc_dead_callback(vsig_pid_t pid, int sig, bool is_default); /* the embedder's part */
 void proc_forget_default(struct vsig_proc *p);                     /* registry lock */
+struct vsig_proc *proc_default_made(void); /* NULL until made; registry lock */
 
 /* What a send left for the caller to do once it has dropped the locks. */
 struct after {

@@ -2,8 +2,8 @@
 /*
  * The process tree: every process but a root has a parent, which learns of its
  * end through SIGCHLD and vsig_waitpid. When a process goes, its children go to
- * the reaper: the process the embedder named, else the oldest living one (the
- * part init plays on Linux). Registry lock throughout.
+ * the reaper: the process the embedder named, else the default process, else
+ * the oldest living one (the part init plays on Linux). Registry lock throughout.
  */
 #include "internal.h"
 
@@ -51,6 +51,11 @@ void tree_attach(struct vsig_proc *p, struct vsig_proc *parent) {
 struct vsig_proc *tree_reaper(struct vsig_proc *dying) {
   if (named_reaper && named_reaper != dying && alive(named_reaper))
     return named_reaper;
+  /* The default process stands for the host process, older than every
+   * process made in it, even when vsig made it later. */
+  struct vsig_proc *d = proc_default_made();
+  if (d && d != dying && alive(d))
+    return d;
   for (struct vsig_proc *q = reg_first_proc(); q; q = reg_next_proc(q))
     if (q != dying && alive(q))
       return q;
@@ -85,6 +90,7 @@ static void reparent_kids(struct vsig_proc *p, struct after *a) {
 void tree_reparent(struct vsig_proc *p, struct after *a) { reparent_kids(p, a); }
 
 void tree_detach(struct vsig_proc *p) {
+  /* SIGCHLD is sent with no sending thread, so nothing is left to run. */
   struct after a = {0};
   struct vsig_proc *par = p->parent;
   tree_unlink(p);

@@ -54,6 +54,7 @@ void wait_guard_unwound(struct wait_guard *g) {
   struct vsig_thr *t = g->t;
   host_lock(&t->proc->lock);
   t->waitset = 0;
+  t->child_wait = false;
   t->wait_end = WE_NONE;
   set_state(t, T_READY);
   host_unlock(&t->proc->lock);
