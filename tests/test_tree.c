@@ -546,3 +546,25 @@ TEST(children_end_while_sigchld_action_changes) {
   CHECK_EQ(reaped + gone, N);
   CHECK_EQ(wait_in(par, -1, VSIG_WNOHANG).err, ECHILD);
 }
+
+/* Ends and stops caused by a group send reach the parent as a single send's
+ * do (they are handled once the group walk has let go of the registry). */
+TEST(group_sends_report_ends_and_stops_to_the_parent) {
+  vsig_pid_t par = mkproc(VSIG_PID_NONE);
+  vsig_pid_t a = mkproc(par), b = mkproc(par);
+  in_proc(a, setpgid_self, &(vsig_pid_t){0});
+  in_proc(b, setpgid_self, &a); /* b joins a's group */
+  CHECK_EQ(vsig_killpg(a, VSIG_SIGSTOP), 0);
+  struct w w = wait_in(par, -a, VSIG_WUNTRACED);
+  CHECK(VSIG_WIFSTOPPED(w.status));
+  struct w w2 = wait_in(par, -a, VSIG_WUNTRACED);
+  CHECK(VSIG_WIFSTOPPED(w2.status));
+  CHECK(w.rc != w2.rc);
+  CHECK_EQ(vsig_killpg(a, VSIG_SIGKILL), 0);
+  w = wait_in(par, -a, 0);
+  w2 = wait_in(par, -a, 0);
+  CHECK_EQ(VSIG_WTERMSIG(w.status), VSIG_SIGKILL);
+  CHECK_EQ(VSIG_WTERMSIG(w2.status), VSIG_SIGKILL);
+  CHECK_EQ(w.rc + w2.rc, a + b);
+  CHECK_EQ(wait_in(par, -1, VSIG_WNOHANG).err, ECHILD);
+}
