@@ -49,13 +49,19 @@ void host_lock(host_lock_t *l) {
   lock_depth++;
   atomic_signal_fence(memory_order_seq_cst);
   pthread_mutex_lock(l);
+  tsan_acquire(l);
 }
 
 void host_unlock(host_lock_t *l) {
+  tsan_release(l);
   pthread_mutex_unlock(l);
   atomic_signal_fence(memory_order_seq_cst);
-  if (--lock_depth == 0 && atomic_load_explicit(&host_bridge_orphans, memory_order_relaxed))
-    host_bridge_unlocked();
+  if (--lock_depth == 0) {
+    if (host_interrupts_waiting())
+      host_interrupts_flush();
+    if (atomic_load_explicit(&host_bridge_orphans, memory_order_relaxed))
+      host_bridge_unlocked();
+  }
 }
 
 /* A waiter spins this many rounds before sleeping: a sender on the other core
