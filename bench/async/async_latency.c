@@ -8,6 +8,7 @@
  * read:    pthread_kill to a thread blocked in read() on an empty pipe;
  * outside: kill() from another process to a thread blocked in read().
  * The sender reads CLOCK_MONOTONIC just before sending, the handler as its first statement.
+ * A second argument (spin, read or outside) runs that measurement alone, for profiling.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -213,8 +214,12 @@ int main(int argc, char **argv) {
   sigemptyset(&usr1);
   sigaddset(&usr1, SIGUSR1);
   CHECK(pthread_sigmask(SIG_BLOCK, &usr1, NULL) == 0); /* the main thread only sends */
-  printf("async_latency spin %lld\n", (long long)thread_latency(spinner, 'R', n));
-  printf("async_latency read %lld\n", (long long)thread_latency(reader, 'S', n));
-  printf("async_latency outside %lld\n", (long long)outside_latency(n / 4 > 0 ? n / 4 : 1));
+  const char *only = argc > 2 ? argv[2] : NULL;
+  if (!only || !strcmp(only, "spin"))
+    printf("async_latency spin %lld\n", (long long)thread_latency(spinner, 'R', n));
+  if (!only || !strcmp(only, "read"))
+    printf("async_latency read %lld\n", (long long)thread_latency(reader, 'S', n));
+  if (!only || !strcmp(only, "outside"))
+    printf("async_latency outside %lld\n", (long long)outside_latency(n / 4 > 0 ? n / 4 : 1));
   return 0;
 }

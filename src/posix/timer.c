@@ -125,7 +125,8 @@ static void *helper(void *arg) {
 }
 
 static void *helper_start(void *arg) {
-  helper_id = vsig_thread_self();
+  /* The creator spins on it: published with release. */
+  __atomic_store_n(&helper_id, vsig_thread_self(), __ATOMIC_RELEASE);
   return helper(arg);
 }
 

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Native: a fault whose signal is at SIG_DFL, or ignored, or blocked (even with a handler) kills
  * the process by that signal; so does a fault in any thread. */
+/* diff-no-tsan: a forked child makes a thread; under vsig the parent always has vsig-bridge, and
+ * ThreadSanitizer does not support new threads after a multi-threaded fork (it can take the
+ * child's new thread, on a stack reused from a parent's thread, for that thread: "dup thread"). */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif

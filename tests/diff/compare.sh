@@ -7,9 +7,15 @@
 # must be identical. The vsig runs must also really be on vsig: the library
 # writes VSIG_POSIX_ACTIVE_FILE when it starts.
 #
-# usage: compare.sh NAME NATIVE_EXE LINKED_EXE LIBVSIG_POSIX_SO
+# A sanitizer's report in a vsig run's stderr fails the test too (a report
+# in a forked child may not change what the program prints), unless the
+# native run has one as well (a program's deliberate fault, under UBSan).
+#
+# usage: compare.sh NAME NATIVE_EXE LINKED_EXE LIBVSIG_POSIX_SO [RUNTIME_SO]
+# RUNTIME_SO (a ThreadSanitizer runtime) is preloaded after libvsig-posix, in
+# the order the linked program has them.
 set -u
-name=$1 native=$2 linked=$3 lib=$4
+name=$1 native=$2 linked=$3 lib=$4 runtime=${5:-}
 timeout_s=${DIFF_TIMEOUT:-60}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -38,16 +44,22 @@ run() { # mode exe [env...]
   return 0
 }
 
+reports="(WARNING|ERROR): (ThreadSanitizer|AddressSanitizer)|runtime error:"
 fail=0
 run native "$native" || fail=1
 run linked "$linked" || fail=1
-run preload "$native" LD_PRELOAD="$lib" || fail=1
+run preload "$native" LD_PRELOAD="$lib${runtime:+ $runtime}" || fail=1
 for mode in linked preload; do
   if ! cmp -s "$tmp/native.out" "$tmp/$mode.out"; then
     echo "== $name: native and $mode differ (< native, > $mode)"
     diff "$tmp/native.out" "$tmp/$mode.out" | head -40
     echo "-- $mode stderr:"
     head -20 "$tmp/$mode.err"
+    fail=1
+  fi
+  if grep -q -E "$reports" "$tmp/$mode.err" && ! grep -q -E "$reports" "$tmp/native.err"; then
+    echo "== $name: a sanitizer reported in the $mode run:"
+    head -60 "$tmp/$mode.err"
     fail=1
   fi
 done

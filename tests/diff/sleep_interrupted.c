@@ -114,8 +114,8 @@ __attribute__((unused)) static const char *pendstr(void) {
 #define LONG_SLEEP 25
 
 static pthread_t main_thread;
-static volatile int pester, stop; /* pester: 1 thread signal, 2 timer signal */
-static int laps;                  /* the pest thread's finished loops */
+static _Atomic int pester, stop; /* pester: 1 thread signal, 2 timer signal */
+static int laps;                 /* the pest thread's finished loops */
 static volatile sig_atomic_t runs;
 static timer_t timer;
 

@@ -73,7 +73,46 @@ void host_async_hold(bool hold) {
     ksig_unblock(both);
 }
 
+/*
+ * An interrupt asked for while this thread holds a vsig lock (always the
+ * process lock, when the core asks) is sent as the thread releases its last
+ * one. Sent under the lock, it wakes the target, often on this very core,
+ * where it preempts the sender; its first step, taking that lock for the
+ * handler, then sleeps until the sender runs again and unlocks: two more
+ * context switches per delivery. The target cannot leave its process while
+ * the lock is held, so its id is taken then; in the instant after, a target
+ * that exits makes the late tgkill fail with ESRCH.
+ */
+enum { LATE_MAX = 8 };
+static _Thread_local struct {
+  _Atomic int tid; /* 0: free, or already sent */
+  int sig;
+} late[LATE_MAX];
+static _Thread_local _Atomic unsigned late_n;
+
 void host_interrupt(int tid, bool restart) {
-  ksig_tgkill(tid,
-              atomic_load_explicit(restart ? &intr_sig_restart : &intr_sig, memory_order_relaxed));
+  int sig = atomic_load_explicit(restart ? &intr_sig_restart : &intr_sig, memory_order_relaxed);
+  unsigned n = atomic_load_explicit(&late_n, memory_order_relaxed);
+  if (!host_lock_depth() || n == LATE_MAX) {
+    ksig_tgkill(tid, sig);
+    return;
+  }
+  late[n].sig = sig;
+  atomic_store_explicit(&late[n].tid, tid, memory_order_relaxed);
+  atomic_store_explicit(&late_n, n + 1, memory_order_relaxed);
 }
+
+/* At the last unlock. A host handler that runs in between on this thread may
+ * send some itself: each entry is claimed with one exchange, so it goes once. */
+void host_interrupts_flush(void) {
+  unsigned n;
+  while ((n = atomic_load_explicit(&late_n, memory_order_relaxed)) > 0) {
+    int sig = late[n - 1].sig;
+    int tid = atomic_exchange_explicit(&late[n - 1].tid, 0, memory_order_relaxed);
+    atomic_store_explicit(&late_n, n - 1, memory_order_relaxed);
+    if (tid)
+      ksig_tgkill(tid, sig);
+  }
+}
+
+bool host_interrupts_waiting(void) { return atomic_load_explicit(&late_n, memory_order_relaxed); }

@@ -237,7 +237,7 @@ void host_bridge_action(int sig, uintptr_t handler, int flags) {
  */
 static pthread_mutex_t take_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct {
-  bool full;
+  _Atomic bool full; /* also read without the lock: is anything held? */
   int sig;
   siginfo_t si;
 } held;
@@ -250,7 +250,7 @@ static int take_one(ksigset_t set, int intr) {
   pthread_mutex_lock(&take_lock);
   int sig;
   siginfo_t si;
-  if (held.full) {
+  if (atomic_load_explicit(&held.full, memory_order_relaxed)) {
     sig = held.sig;
     si = held.si;
   } else {
@@ -272,12 +272,12 @@ static int take_one(ksigset_t set, int intr) {
   /* Real-time signals keep their values: each takes a queue entry. */
   int rc = 1;
   if (vsig__host_generate(sig, &info, thread, sig >= 32) == -EAGAIN) {
-    held.full = true;
     held.sig = sig;
     held.si = si;
+    atomic_store_explicit(&held.full, true, memory_order_relaxed);
     rc = -1;
   } else {
-    held.full = false;
+    atomic_store_explicit(&held.full, false, memory_order_relaxed);
   }
   pthread_mutex_unlock(&take_lock);
   return rc;
@@ -319,7 +319,7 @@ void host_bridge_take_pending(void) {
   if (!atomic_load_explicit(&bridge_on, memory_order_relaxed))
     return;
   /* One system call when nothing is pending, the usual case. */
-  if (!(ksig_pending() & async_set) && !held.full)
+  if (!(ksig_pending() & async_set) && !atomic_load_explicit(&held.full, memory_order_relaxed))
     return;
   int intr, intr_restart;
   host_async_signals(&intr, &intr_restart);

@@ -13,6 +13,28 @@
 #include <time.h>
 #include <unistd.h>
 
+/* ThreadSanitizer: its interceptor for a blocking call (read, poll, sem_wait...)
+ * stops tracking the thread's synchronisation until the call returns, since it
+ * runs only its own wrapped handlers there. vsig's host handlers are installed
+ * with the system call, so that they run at once as natively, and take vsig's
+ * locks inside such a call: the lock's ordering is told to TSan explicitly. */
+#if defined(__SANITIZE_THREAD__)
+#define VSIG_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define VSIG_TSAN 1
+#endif
+#endif
+#ifdef VSIG_TSAN
+void __tsan_acquire(void *addr);
+void __tsan_release(void *addr);
+#define tsan_acquire(l) __tsan_acquire(l)
+#define tsan_release(l) __tsan_release(l)
+#else
+#define tsan_acquire(l) ((void)(l))
+#define tsan_release(l) ((void)(l))
+#endif
+
 void host_lock_init(host_lock_t *l) { pthread_mutex_init(l, NULL); }
 void host_lock_destroy(host_lock_t *l) { pthread_mutex_destroy(l); }
 
@@ -27,13 +49,19 @@ void host_lock(host_lock_t *l) {
   lock_depth++;
   atomic_signal_fence(memory_order_seq_cst);
   pthread_mutex_lock(l);
+  tsan_acquire(l);
 }
 
 void host_unlock(host_lock_t *l) {
+  tsan_release(l);
   pthread_mutex_unlock(l);
   atomic_signal_fence(memory_order_seq_cst);
-  if (--lock_depth == 0 && atomic_load_explicit(&host_bridge_orphans, memory_order_relaxed))
-    host_bridge_unlocked();
+  if (--lock_depth == 0) {
+    if (host_interrupts_waiting())
+      host_interrupts_flush();
+    if (atomic_load_explicit(&host_bridge_orphans, memory_order_relaxed))
+      host_bridge_unlocked();
+  }
 }
 
 /* A waiter spins this many rounds before sleeping: a sender on the other core

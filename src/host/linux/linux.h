@@ -14,6 +14,9 @@
 
 /* Signals deferred with no vsig-bridge to take them (bridge.c). */
 extern _Atomic int host_bridge_orphans;
+/* Interrupts asked for under a vsig lock, sent at the last unlock (async.c). */
+bool host_interrupts_waiting(void);
+void host_interrupts_flush(void);
 
 /* A host signal set as the kernel takes it: bit n-1 is signal n. */
 typedef uint64_t ksigset_t;
