@@ -9,6 +9,12 @@ void proc_terminate(struct vsig_proc *p, int sig, struct after *a) {
     return;
   atomic_store(&p->state, P_DEAD);
   p->term_sig = sig;
+  if (TRACING()) {
+    trace_terminate(p, sig);
+    trace_discard_queue(p, NULL, &p->pending, 0, VSIG_TRACE_DISCARD_TERMINATED);
+    for (struct vsig_thr *t = p->threads; t; t = t->next)
+      trace_discard_queue(p, t, &t->tpending, 0, VSIG_TRACE_DISCARD_TERMINATED);
+  }
   sigq_drop_all(p, &p->pending);
   memset(p->claimed, 0, sizeof p->claimed);
   for (struct vsig_thr *t = p->threads; t; t = t->next) {
