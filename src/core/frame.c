@@ -161,10 +161,11 @@ int run_frame(struct vsig_thr *t, struct frame *f, uint64_t restore) {
       return rc;
     }
   }
-  if (TRACING())
+  bool traced = TRACING(); /* a return event for each deliver event */
+  if (traced)
     trace_deliver(t, f);
   call_handler(f, &f->info);
-  if (TRACING())
+  if (traced)
     trace_return(t, f);
   t->in_handler--;
   return mask_set_self(t, restore) ? 1 : 0;

@@ -545,6 +545,9 @@ void info_init(vsig_siginfo_t *info, int sig, int code, struct vsig_thr *sender)
 extern _Atomic(vsig_trace_fn) vsig__trace_fn;
 #define TRACING()                                                                                  \
   __builtin_expect(atomic_load_explicit(&vsig__trace_fn, memory_order_relaxed) != NULL, 0)
+/* Out of line and out of the way: the code around a hook point stays as it
+ * was without one. */
+#define TRACE_COLD __attribute__((cold, noinline))
 #define TRACE_ID(info) ((info)->si_spare_[8])
 #define TRACE_SENDER(info) ((info)->si_spare_[7])
 /* The id the taken instance carries (0: none), and in *sender its sending
@@ -563,35 +566,37 @@ static inline uint64_t trace_take_id(vsig_siginfo_t *info, uint64_t *sender) {
 }
 /* The generation of sig for p (thread t, or NULL: process-directed): marks
  * info (the copy that is queued) with a new id, and returns it. */
-uint64_t trace_generate(struct vsig_proc *p, struct vsig_thr *t, int sig, vsig_siginfo_t *info);
+TRACE_COLD uint64_t trace_generate(struct vsig_proc *p, struct vsig_thr *t, int sig,
+                                   vsig_siginfo_t *info);
 /* A generation whose signal is discarded at once, for reason. */
-void trace_generate_discard(struct vsig_proc *p, struct vsig_thr *t, int sig,
-                            const vsig_siginfo_t *info, int reason);
-/* raise's own path: the calling thread sends sig to itself (info: NULL
- * when raise makes none). */
-uint64_t trace_raise(struct vsig_thr *t, int sig, const vsig_siginfo_t *info);
-void trace_raise_discard(struct vsig_thr *t, int sig);
+TRACE_COLD void trace_generate_discard(struct vsig_proc *p, struct vsig_thr *t, int sig,
+                                       const vsig_siginfo_t *info, int reason);
+/* raise's own path (and a host fault's): the calling thread sends sig, with
+ * info, to itself. */
+TRACE_COLD uint64_t trace_raise(struct vsig_thr *t, int sig, const vsig_siginfo_t *info);
+TRACE_COLD void trace_raise_discard(struct vsig_thr *t, int sig);
 /* proc_distribute chose for sig (chosen NULL: step 5, it stays pending). */
-void trace_choose(struct vsig_proc *p, int sig, struct vsig_thr *chosen, int step);
+TRACE_COLD void trace_choose(struct vsig_proc *p, int sig, struct vsig_thr *chosen, int step);
 /* The generation whose distribution the calling thread is in (0: a
  * redistribution, which no one generation caused). */
 extern _Thread_local uint64_t vsig__trace_cause;
-void trace_discard(struct vsig_proc *p, struct vsig_thr *t, int sig, const vsig_siginfo_t *info,
-                   int reason);
+TRACE_COLD void trace_discard(struct vsig_proc *p, struct vsig_thr *t, int sig,
+                              const vsig_siginfo_t *info, int reason);
 /* Every instance of sig pending in q (t's, or the process's with t NULL) is
  * about to be dropped for reason; with sig 0, every signal pending in q. */
-void trace_discard_queue(struct vsig_proc *p, struct vsig_thr *t, struct sigq *q, int sig,
-                         int reason);
-void trace_deliver(struct vsig_thr *t, const struct frame *f);
-void trace_return(struct vsig_thr *t, const struct frame *f);
-void trace_accept(struct vsig_thr *t, const vsig_siginfo_t *info, uint64_t id, uint64_t sender);
+TRACE_COLD void trace_discard_queue(struct vsig_proc *p, struct vsig_thr *t, struct sigq *q,
+                                    int sig, int reason);
+TRACE_COLD void trace_deliver(struct vsig_thr *t, const struct frame *f);
+TRACE_COLD void trace_return(struct vsig_thr *t, const struct frame *f);
+TRACE_COLD void trace_accept(struct vsig_thr *t, const vsig_siginfo_t *info, uint64_t id,
+                             uint64_t sender);
 /* An expiry of tm, before its signal is queued (or merged, or counted). */
-void trace_timer(struct vsig_timer *tm, struct vsig_proc *p);
+TRACE_COLD void trace_timer(struct vsig_timer *tm, struct vsig_proc *p);
 /* tm's signal is about to be queued: its generation, and its trace id. */
-void trace_timer_signal(struct vsig_timer *tm, struct vsig_proc *p);
+TRACE_COLD void trace_timer_signal(struct vsig_timer *tm, struct vsig_proc *p);
 /* tm goes with its signal pending. */
-void trace_timer_gone(struct vsig_timer *tm, struct vsig_proc *p);
-void trace_terminate(struct vsig_proc *p, int sig);
+TRACE_COLD void trace_timer_gone(struct vsig_timer *tm, struct vsig_proc *p);
+TRACE_COLD void trace_terminate(struct vsig_proc *p, int sig);
 /* fork holds the hook's lock across the fork; the child makes it anew. */
 void trace_fork_prepare(void);
 void trace_fork_parent(void);

@@ -35,11 +35,11 @@ static int do_raise(int sig) {
       bool with_info = (act.sa_flags & VSIG_SA_SIGINFO) || invoker_set();
       if (with_info)
         info_init(&f.info, sig, VSIG_SI_TKILL, t);
-      else
-        f.info.si_signo = 0; /* trace_deliver: no siginfo made */
       f.trace_id = 0;
       if (TRACING()) {
-        f.trace_id = trace_raise(t, sig, with_info ? &f.info : NULL);
+        if (!with_info) /* for trace_deliver, which reads it when trace_id is set */
+          info_init(&f.info, sig, VSIG_SI_TKILL, t);
+        f.trace_id = trace_raise(t, sig, &f.info);
         f.trace_sender = t->node.key;
       }
       uint64_t old = atomic_load_explicit(&t->mask, memory_order_relaxed);

@@ -128,11 +128,7 @@ void trace_generate_discard(struct vsig_proc *p, struct vsig_thr *t, int sig,
 }
 
 uint64_t trace_raise(struct vsig_thr *t, int sig, const vsig_siginfo_t *info) {
-  vsig_siginfo_t made;
-  if (!info) {
-    info_init(&made, sig, VSIG_SI_TKILL, t);
-    info = &made;
-  }
+  (void)sig;
   uint64_t id = new_id();
   vsig_trace_event_t ev;
   event_init(&ev, VSIG_TRACE_GENERATE);
@@ -222,15 +218,10 @@ void trace_discard_queue(struct vsig_proc *p, struct vsig_thr *t, struct sigq *q
 void trace_deliver(struct vsig_thr *t, const struct frame *f) {
   vsig_trace_event_t ev;
   event_init(&ev, VSIG_TRACE_DELIVER);
-  /* raise's fast path fills the siginfo only for handlers that read it
-   * (else si_signo is 0): its signal is the thread's own tkill. */
-  if (f->info.si_signo == f->sig) {
+  /* raise's fast path, not traced at its start, fills the siginfo only for
+   * handlers that read it: otherwise only the signal is known. */
+  if (f->trace_id || (f->flags & VSIG_SA_SIGINFO) || invoker_set())
     from_info(&ev, &f->info);
-  } else {
-    ev.code = VSIG_SI_TKILL;
-    ev.sender_pid = t->proc->pid;
-    ev.sender = t->node.key;
-  }
   ev.sig = f->sig;
   ev.id = f->trace_id;
   ev.sender = f->trace_id ? f->trace_sender : ev.sender;
