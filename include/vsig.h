@@ -691,6 +691,90 @@ VSIG_API int vsig_timer_getoverrun(vsig_timer_t timerid);
 /* Delete the timer; a signal of it still pending is discarded. */
 VSIG_API int vsig_timer_delete(vsig_timer_t timerid);
 
+/* ---- inspection ------------------------------------------------------------------ */
+/* Read any thread's or process's signal state, as /proc/PID/status shows a
+ * native one's (SigBlk, SigPnd, ShdPnd, and the actions). Each answer is one
+ * consistent snapshot, taken under the lock that state changes under; nothing
+ * changes and nothing is allocated (asking about the default process before
+ * it exists does not make it: it reads as it will start). A terminated
+ * process reads, with nothing pending, until vsig_proc_destroy. 0 or an error
+ * number: ESRCH no such thread or process, EINVAL a NULL pointer or a bad
+ * signal. */
+/* The mask in force on thread (sigsuspend's temporary one while it waits). */
+VSIG_API int vsig_thread_sigmask(vsig_thread_t thread, vsig_sigset_t *set);
+/* Signals pending on thread itself (thread-directed), blocked or not. */
+VSIG_API int vsig_thread_sigpending(vsig_thread_t thread, vsig_sigset_t *set);
+/* Signals pending on process pid (process-directed), whatever the masks. */
+VSIG_API int vsig_proc_sigpending(vsig_pid_t pid, vsig_sigset_t *set);
+/* Process pid's action for sig (1..VSIG_NSIG-1, SIGKILL and SIGSTOP included). */
+VSIG_API int vsig_proc_sigaction(vsig_pid_t pid, int sig, vsig_sigaction_t *act);
+
+/* ---- tracing ------------------------------------------------------------------------ */
+/* What a trace event reports (vsig_trace_event_t's kind). */
+enum {
+  VSIG_TRACE_GENERATE = 1, /* a signal was generated (sent, a timer's, or the host's) */
+  VSIG_TRACE_CHOOSE = 2,   /* the delivery algorithm chose a thread for a process-directed one */
+  VSIG_TRACE_DELIVER = 3,  /* a handler is about to run on the thread */
+  VSIG_TRACE_RETURN = 4,   /* that handler returned */
+  VSIG_TRACE_ACCEPT = 5,   /* the sigwait family accepted a signal */
+  VSIG_TRACE_DISCARD = 6,  /* a signal was discarded (reason: VSIG_TRACE_DISCARD_*) */
+  VSIG_TRACE_TIMER = 7,    /* a timer expired */
+  VSIG_TRACE_TERMINATE = 8 /* a process was terminated by a signal's default action */
+};
+/* Why a signal was discarded (reason of VSIG_TRACE_DISCARD). */
+enum {
+  VSIG_TRACE_DISCARD_IGNORED = 1, /* its action is SIG_IGN */
+  VSIG_TRACE_DISCARD_DEFAULT = 2, /* SIG_DFL, whose default action discards it */
+  VSIG_TRACE_DISCARD_MERGED = 3,  /* a standard signal already pending: one instance */
+  VSIG_TRACE_DISCARD_ZOMBIE = 4,  /* sent to a terminated process */
+  VSIG_TRACE_DISCARD_ACTION = 5,  /* pending when sigaction set SIG_IGN (or an ignoring SIG_DFL) */
+  VSIG_TRACE_DISCARD_TIMER_GONE = 6,  /* pending when its timer was deleted */
+  VSIG_TRACE_DISCARD_THREAD_GONE = 7, /* pending on a thread that detached */
+  VSIG_TRACE_DISCARD_TERMINATED = 8   /* pending when its process was terminated */
+};
+/* Which step of the delivery algorithm chose (reason of VSIG_TRACE_CHOOSE). */
+enum {
+  VSIG_TRACE_CHOSE_SENDER = 2,    /* the sending thread, which has it unblocked */
+  VSIG_TRACE_CHOSE_WAITER = 3,    /* a thread in the sigwait family: handed over at once */
+  VSIG_TRACE_CHOSE_UNBLOCKED = 4, /* the best thread that has it unblocked */
+  VSIG_TRACE_CHOSE_NONE = 5       /* none: it stays pending on the process (thread 0) */
+};
+
+/* One event. Fields are only ever added, at the end, from reserved_ (zero),
+ * so the size (128 bytes on LP64) stays the same: check size before reading
+ * a field that a later version added. */
+typedef struct vsig_trace_event {
+  uint32_t size;         /* sizeof(vsig_trace_event_t) of the library that made it */
+  int kind;              /* VSIG_TRACE_* */
+  int64_t time_ns;       /* vsig_clock_now() when it happened */
+  uint64_t id;           /* the signal instance, from its GENERATE on; 0: not known */
+  vsig_thread_t self;    /* the thread it happened on; 0: one in no process (a timer's) */
+  vsig_thread_t thread;  /* the thread concerned (target, chosen, handler's); 0: none */
+  vsig_pid_t self_pid;   /* self's process; 0 with self */
+  vsig_pid_t pid;        /* the process concerned (target, terminated, timer's) */
+  int sig;               /* the signal */
+  int code;              /* its si_code */
+  vsig_pid_t sender_pid; /* its si_pid */
+  int reason;            /* VSIG_TRACE_DISCARD_*, VSIG_TRACE_CHOSE_*, or for DELIVER */
+                         /* and RETURN the handler's nesting depth (1: outermost) */
+  vsig_sigval_t value;   /* its si_value */
+  int timer;             /* TIMER, and signals with code VSIG_SI_TIMER: the timer id */
+  int overrun;           /* likewise: the overruns counted on its pending signal */
+  vsig_thread_t sender;  /* the sending thread when known; 0: none (a timer, the host) */
+  uint64_t reserved_[5]; /* zero */
+} vsig_trace_event_t;
+
+/* Called for every event once set, on the thread where it happens: possibly
+ * with vsig locks held and inside a host signal handler. It must be
+ * async-signal-safe and must not call vsig (vsig_set_trace_fn(3)). */
+typedef void (*vsig_trace_fn)(const vsig_trace_event_t *event, void *arg);
+/* Set the hook (NULL: tracing off); fn and arg are replaced together. With
+ * VSIG_TRACE=file.json in the environment the library starts with a hook of
+ * its own that writes the events as a Chrome trace (Perfetto opens it). */
+VSIG_API void vsig_set_trace_fn(vsig_trace_fn fn, void *arg);
+/* The hook and its argument (NULL when off); either pointer may be NULL. */
+VSIG_API void vsig_get_trace_fn(vsig_trace_fn *fn, void **arg);
+
 /* ---- library information --------------------------------------------------------- */
 /* The library's version, "MAJOR.MINOR.PATCH" (VSIG_VERSION_STRING of the build). */
 VSIG_API const char *vsig_version(void);

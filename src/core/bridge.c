@@ -88,6 +88,10 @@ int vsig__host_fault(int sig, vsig_siginfo_t *info, void *ucontext) {
   host_unlock(&p->lock);
   if (!caught)
     return 0; /* default or ignored: a fault still kills, as the kernel forces it */
+  if (TRACING()) {
+    f.trace_id = trace_raise(t, sig, &f.info);
+    f.trace_sender = t->node.key;
+  }
   void *saved = vsig__tls_uctx;
   vsig__tls_uctx = ucontext;
   run_frame(t, &f, atomic_load_explicit(&t->mask, memory_order_relaxed));

@@ -116,28 +116,40 @@ void proc_distribute(struct vsig_proc *p, int sig, struct vsig_thr *self, struct
     if (atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD)
       return;
     struct vsig_thr *t = NULL;
+    int step = VSIG_TRACE_CHOSE_SENDER;
     if (self && self->proc == p && !(load_mask(self) & bit)) {
       t = self;
     } else {
       /* A stopped process's waiters take it when continued. */
       struct vsig_thr *w = proc_stopped(p) ? NULL : best_waiter(p, sig);
       if (w) {
+        if (TRACING())
+          trace_choose(p, sig, w, VSIG_TRACE_CHOSE_WAITER);
         sigq_take(p, &p->pending, sig, &in);
         handoff(w, sig, &in);
         continue;
       }
       t = best_unblocked(p, sig);
+      step = VSIG_TRACE_CHOSE_UNBLOCKED;
     }
     uintptr_t h = handler_of(p, sig);
     /* Step 5: it stays pending, unless the process has no threads at all:
      * then nothing blocks it and its default action is taken at once. */
-    if (!t && (p->threads || h != H_DFL))
+    if (!t && (p->threads || h != H_DFL)) {
+      if (TRACING())
+        trace_choose(p, sig, NULL, VSIG_TRACE_CHOSE_NONE);
       return;
+    }
     if (h == H_IGN || (h == H_DFL && dfl_discarded(p, sig, a))) {
       sigq_take(p, &p->pending, sig, &in);
+      if (TRACING())
+        trace_discard(p, NULL, sig, &in.info,
+                      h == H_IGN ? VSIG_TRACE_DISCARD_IGNORED : VSIG_TRACE_DISCARD_DEFAULT);
       pool_release(p, &in);
       continue;
     }
+    if (TRACING() && t)
+      trace_choose(p, sig, t, step);
     if (h == H_DFL) {
       if (proc_stopped(p) && sig != VSIG_SIGKILL)
         return; /* only SIGKILL ends a stopped process; the rest wait for SIGCONT */

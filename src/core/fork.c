@@ -20,6 +20,7 @@ static void unlock_proc(struct vsig_proc *p, void *arg) {
 }
 
 static void prepare(void) {
+  trace_fork_prepare();
   reg_lock();
   tsvc_lock();
   reg_each_proc(lock_proc, NULL);
@@ -29,6 +30,7 @@ static void parent(void) {
   reg_each_proc(unlock_proc, NULL);
   tsvc_unlock();
   reg_unlock();
+  trace_fork_parent();
 }
 
 static void free_thread(struct vsig_thr *t, void *self) {
@@ -47,6 +49,7 @@ static void child_rebuild(void);
 /* The locks prepare took are released (the processes') or made anew (the
  * registry's, the service's) here: the count of held locks starts again. */
 static void child(void) {
+  trace_fork_child();
   child_rebuild();
   host_lock_depth_reset();
 }

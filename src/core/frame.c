@@ -55,6 +55,7 @@ static int frame_next(struct vsig_thr *t, struct frame *f) {
     }
     int sig = next_sig(avail);
     thread_take(t, sig, &f->info);
+    f->trace_id = trace_take_id(&f->info, &f->trace_sender);
     /* Whether more is deliverable: a frame's nested check looks at this. */
     atomic_store_explicit(
         &t->attention,
@@ -68,6 +69,12 @@ static int frame_next(struct vsig_thr *t, struct frame *f) {
     f->flags = atomic_load_explicit(&ac->flags, memory_order_relaxed);
     struct after a = {0};
     if (h == H_IGN || (h == H_DFL && dfl_discarded(p, sig, &a))) {
+      if (TRACING()) {
+        TRACE_ID(&f->info) = f->trace_id;
+        TRACE_SENDER(&f->info) = f->trace_sender;
+        trace_discard(p, t, sig, &f->info,
+                      h == H_IGN ? VSIG_TRACE_DISCARD_IGNORED : VSIG_TRACE_DISCARD_DEFAULT);
+      }
       host_unlock(&p->lock);
       after_run(NULL, &a);
       continue;
@@ -155,7 +162,12 @@ int run_frame(struct vsig_thr *t, struct frame *f, uint64_t restore) {
       return rc;
     }
   }
+  bool traced = TRACING(); /* a return event for each deliver event */
+  if (traced)
+    trace_deliver(t, f);
   call_handler(f, &f->info);
+  if (traced)
+    trace_return(t, f);
   t->in_handler--;
   return mask_set_self(t, restore) ? 1 : 0;
 }

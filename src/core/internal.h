@@ -144,7 +144,8 @@ struct vsig_timer {
   int32_t overrun;      /* process lock: expiries merged into the pending signal */
   int32_t last_overrun; /* process lock: overrun of the last signal taken */
   uint8_t sig, notify, queued;
-  uint8_t flags; /* TF_* */
+  uint8_t flags;      /* TF_* */
+  uint32_t trace_seq; /* process lock: the trace id of its pending signal (trace.c), 0 none */
 };
 
 /* A process's timers: POSIX ones in chunks (ids index them), and the
@@ -378,6 +379,8 @@ struct vsig_proc *proc_new(const vsig_proc_attr_t *attr, vsig_pid_t pid); /* NUL
 void proc_free(struct vsig_proc *p);
 struct vsig_proc *proc_default(void);          /* created on first use */
 struct vsig_proc *proc_lookup(vsig_pid_t pid); /* registry lock held */
+/* pid is the default process's, which is not made yet (registry lock held). */
+bool proc_default_unborn(vsig_pid_t pid);
 void proc_reset_default(struct vsig_proc *p);
 /* Run the terminate callback (or take the host process down) for pid. */
 void proc_notify_dead(vsig_pid_t pid, int sig, bool is_default);
@@ -545,6 +548,8 @@ struct frame {
   int flags;
   uintptr_t handler;
   uint64_t amask;
+  uint64_t trace_id;     /* the instance's, for the trace hook; 0 none */
+  uint64_t trace_sender; /* its sending thread, when trace_id is set */
   vsig_siginfo_t info;
 };
 /* Run a handler as the kernel runs a signal frame: the mask becomes the
@@ -654,6 +659,76 @@ void proc_pending_shrunk(struct vsig_proc *p, int sig);
 /* siginfo for a signal sent by the calling thread. */
 void info_init(vsig_siginfo_t *info, int sig, int code, struct vsig_thr *sender);
 
+/*
+ * Tracing (trace.c). Every hook point costs one relaxed load and a branch
+ * predicted not taken while no hook is set; the work is out of line. An
+ * instance's trace id (and its sending thread) travel from its generation to
+ * where it is taken in two spare words of its siginfo, which trace_take_id
+ * zeroes before anyone sees them; a timer's signal, whose siginfo is made
+ * when it is taken, gets them from its timer's trace_seq then.
+ */
+extern _Atomic(vsig_trace_fn) vsig__trace_fn;
+#define TRACING()                                                                                  \
+  __builtin_expect(atomic_load_explicit(&vsig__trace_fn, memory_order_relaxed) != NULL, 0)
+/* Out of line and out of the way: the code around a hook point stays as it
+ * was without one. */
+#define TRACE_COLD __attribute__((cold, noinline))
+#define TRACE_ID(info) ((info)->si_spare_[8])
+#define TRACE_SENDER(info) ((info)->si_spare_[7])
+/* The id the taken instance carries (0: none), and in *sender its sending
+ * thread; its words are cleared. Always called where an instance is taken:
+ * tracing may have stopped meanwhile. */
+static inline uint64_t trace_take_id(vsig_siginfo_t *info, uint64_t *sender) {
+  uint64_t id = TRACE_ID(info);
+  if (__builtin_expect(id != 0, 0)) {
+    *sender = TRACE_SENDER(info);
+    TRACE_ID(info) = 0;
+    TRACE_SENDER(info) = 0;
+  } else {
+    *sender = 0;
+  }
+  return id;
+}
+/* The generation of sig for p (thread t, or NULL: process-directed): marks
+ * info (the copy that is queued) with a new id, and returns it. */
+TRACE_COLD uint64_t trace_generate(struct vsig_proc *p, struct vsig_thr *t, int sig,
+                                   vsig_siginfo_t *info);
+/* A generation whose signal is discarded at once, for reason. */
+TRACE_COLD void trace_generate_discard(struct vsig_proc *p, struct vsig_thr *t, int sig,
+                                       const vsig_siginfo_t *info, int reason);
+/* raise's own path (and a host fault's): the calling thread sends sig, with
+ * info, to itself. */
+TRACE_COLD uint64_t trace_raise(struct vsig_thr *t, int sig, const vsig_siginfo_t *info);
+TRACE_COLD void trace_raise_discard(struct vsig_thr *t, int sig);
+/* proc_distribute chose for sig (chosen NULL: step 5, it stays pending). */
+TRACE_COLD void trace_choose(struct vsig_proc *p, int sig, struct vsig_thr *chosen, int step);
+/* The generation whose distribution the calling thread is in (0: a
+ * redistribution, which no one generation caused). */
+extern _Thread_local uint64_t vsig__trace_cause;
+TRACE_COLD void trace_discard(struct vsig_proc *p, struct vsig_thr *t, int sig,
+                              const vsig_siginfo_t *info, int reason);
+/* Every instance of sig pending in q (t's, or the process's with t NULL) is
+ * about to be dropped for reason; with sig 0, every signal pending in q. */
+TRACE_COLD void trace_discard_queue(struct vsig_proc *p, struct vsig_thr *t, struct sigq *q,
+                                    int sig, int reason);
+TRACE_COLD void trace_deliver(struct vsig_thr *t, const struct frame *f);
+TRACE_COLD void trace_return(struct vsig_thr *t, const struct frame *f);
+TRACE_COLD void trace_accept(struct vsig_thr *t, const vsig_siginfo_t *info, uint64_t id,
+                             uint64_t sender);
+/* An expiry of tm, before its signal is queued (or merged, or counted). */
+TRACE_COLD void trace_timer(struct vsig_timer *tm, struct vsig_proc *p);
+/* tm's signal is about to be queued: its generation, and its trace id. */
+TRACE_COLD void trace_timer_signal(struct vsig_timer *tm, struct vsig_proc *p);
+/* tm goes with its signal pending. */
+TRACE_COLD void trace_timer_gone(struct vsig_timer *tm, struct vsig_proc *p);
+TRACE_COLD void trace_terminate(struct vsig_proc *p, int sig);
+/* fork holds the hook's lock across the fork; the child makes it anew. */
+void trace_fork_prepare(void);
+void trace_fork_parent(void);
+void trace_fork_child(void);
+/* The id a timer's pending signal carries: the top bit keeps timers' ids
+ * apart from sends'. */
+static inline uint64_t trace_timer_id(uint32_t seq) { return seq ? (UINT64_C(1) << 63) | seq : 0; }
 static inline int set_errno(int rc) {
   if (rc < 0) {
     errno = -rc;

@@ -119,6 +119,8 @@ void proc_reset_default(struct vsig_proc *p) { default_proc = p; }
 
 /* Registry lock held. The default process answers to the host pid even before
  * any thread has used vsig. */
+bool proc_default_unborn(vsig_pid_t pid) { return !default_proc && pid == host_getpid(); }
+
 struct vsig_proc *proc_lookup(vsig_pid_t pid) {
   struct vsig_proc *p = reg_find_proc(pid);
   if (!p && !default_proc && pid == host_getpid())

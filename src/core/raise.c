@@ -19,8 +19,11 @@ static int do_raise(int sig) {
     action_read(p, sig, &act);
     uintptr_t h = (uintptr_t)act.sa_handler;
     if (h == (uintptr_t)VSIG_SIG_IGN ||
-        (h == (uintptr_t)VSIG_SIG_DFL && dfl_discards(sig) && sig_default(sig) != DFL_STOP))
+        (h == (uintptr_t)VSIG_SIG_DFL && dfl_discards(sig) && sig_default(sig) != DFL_STOP)) {
+      if (TRACING())
+        trace_raise_discard(t, sig);
       return 0;
+    }
     if (h != (uintptr_t)VSIG_SIG_DFL && !(act.sa_flags & VSIG_SA_RESETHAND)) {
       /* Field by field: the siginfo is written only for a handler that
        * reads it (128 bytes a raise need not clear). */
@@ -29,8 +32,16 @@ static int do_raise(int sig) {
       f.flags = act.sa_flags;
       f.handler = h;
       f.amask = act.sa_mask.bits;
-      if ((act.sa_flags & VSIG_SA_SIGINFO) || invoker_set())
+      bool with_info = (act.sa_flags & VSIG_SA_SIGINFO) || invoker_set();
+      if (with_info)
         info_init(&f.info, sig, VSIG_SI_TKILL, t);
+      f.trace_id = 0;
+      if (TRACING()) {
+        if (!with_info) /* for trace_deliver, which reads it when trace_id is set */
+          info_init(&f.info, sig, VSIG_SI_TKILL, t);
+        f.trace_id = trace_raise(t, sig, &f.info);
+        f.trace_sender = t->node.key;
+      }
       uint64_t old = atomic_load_explicit(&t->mask, memory_order_relaxed);
       if (run_frame(t, &f, old) > 0 || atomic_load_explicit(&t->attention, memory_order_relaxed))
         deliver_self(t, NULL);

@@ -9,6 +9,11 @@
 /* POSIX: setting SIG_IGN, or SIG_DFL for a signal whose default is to ignore
  * it, discards pending instances whether or not they are blocked. */
 void discard_everywhere(struct vsig_proc *p, int sig) {
+  if (TRACING()) {
+    trace_discard_queue(p, NULL, &p->pending, sig, VSIG_TRACE_DISCARD_ACTION);
+    for (struct vsig_thr *t = p->threads; t; t = t->next)
+      trace_discard_queue(p, t, &t->tpending, sig, VSIG_TRACE_DISCARD_ACTION);
+  }
   sigq_drop_sig(p, &p->pending, sig);
   for (struct vsig_thr *t = p->threads; t; t = t->next) {
     sigq_drop_sig(p, &t->tpending, sig);

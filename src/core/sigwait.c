@@ -96,7 +96,11 @@ static int wait_loop(struct vsig_thr *t, const vsig_sigset_t *set, vsig_siginfo_
       goto done;
     }
   }
-done:
+done:;
+  uint64_t sender;
+  uint64_t id = trace_take_id(&got, &sender);
+  if (TRACING())
+    trace_accept(t, &got, id, sender);
   if (info)
     *info = got;
   rc = got.si_signo;

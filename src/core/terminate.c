@@ -13,6 +13,12 @@ void proc_end(struct vsig_proc *p, int sig, int code, struct after *a) {
   p->exit_code = code & 0xff;
   bool was_stopped = proc_stopped(p);
   atomic_store(&p->stopped, 0);
+  if (TRACING()) {
+    trace_terminate(p, sig);
+    trace_discard_queue(p, NULL, &p->pending, 0, VSIG_TRACE_DISCARD_TERMINATED);
+    for (struct vsig_thr *t = p->threads; t; t = t->next)
+      trace_discard_queue(p, t, &t->tpending, 0, VSIG_TRACE_DISCARD_TERMINATED);
+  }
   sigq_drop_all(p, &p->pending);
   memset(p->claimed, 0, sizeof p->claimed);
   for (struct vsig_thr *t = p->threads; t; t = t->next) {

@@ -23,6 +23,7 @@ static void on_host_thread_exit(void *arg) {
 static void init(void) {
   pthread_key_create(&exit_key, on_host_thread_exit);
   fork_register();
+  host_trace_init();
 }
 
 void vsig__init(void) { pthread_once(&init_once, init); }
@@ -131,6 +132,8 @@ static void thread_remove(struct vsig_thr *t) {
     pp = &(*pp)->next;
   *pp = t->next;
   p->nthreads--;
+  if (TRACING())
+    trace_discard_queue(p, t, &t->tpending, 0, VSIG_TRACE_DISCARD_THREAD_GONE);
   sigq_drop_all(p, &t->tpending);
   atomic_store(&t->mask, ALL_SIGNALS & ~UNBLOCKABLE); /* t takes nothing more */
   uint64_t claimed = atomic_load(&t->claimed_set);

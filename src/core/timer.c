@@ -21,12 +21,16 @@ void timer_node_taken(struct qnode *n, vsig_siginfo_t *info) {
   info->si_value = t->value;
   info->si_timerid = t->id;
   info->si_overrun = t->overrun;
+  TRACE_ID(info) = trace_timer_id(t->trace_seq);
+  t->trace_seq = 0;
   t->last_overrun = t->overrun;
   t->overrun = 0;
   t->queued = 0;
 }
 
 void timer_generate(struct vsig_timer *t, struct vsig_proc *p, struct after *a) {
+  if (TRACING())
+    trace_timer(t, p);
   if (t->queued) {
     if (t->overrun < INT32_MAX)
       t->overrun++;
@@ -46,6 +50,8 @@ void timer_generate(struct vsig_timer *t, struct vsig_proc *p, struct after *a) 
     return;
   }
   struct inst in = {.n = &t->qn};
+  if (TRACING())
+    trace_timer_signal(t, p);
   t->queued = 1;
   if (t->notify == TN_THREAD)
     thread_send_inst(t->to.thread, t->sig, &in, NULL, a);
@@ -56,6 +62,9 @@ void timer_generate(struct vsig_timer *t, struct vsig_proc *p, struct after *a) 
 void timer_unqueue(struct vsig_timer *t, struct vsig_proc *p) {
   if (!t->queued)
     return;
+  if (TRACING())
+    trace_timer_gone(t, p);
+  t->trace_seq = 0;
   t->queued = 0;
   if (sigq_unlink(&p->pending, t->sig, &t->qn)) {
     proc_pending_shrunk(p, t->sig);

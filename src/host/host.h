@@ -143,6 +143,10 @@ void vsig__host_inherit_handler(int sig, uintptr_t handler, int flags, uint64_t 
 /* The default process's action for sig. */
 void vsig__host_action_of(int sig, uintptr_t *handler, int *flags);
 
+/* Called once, at library init: the host may install a trace hook of its own
+ * (vsig_set_trace_fn), as the Linux host does when VSIG_TRACE names a file. */
+void host_trace_init(void);
+
 /* Monotonic nanoseconds. */
 int64_t host_now_ns(void);
 

@@ -48,6 +48,9 @@ void ksig_wait_readable(int fd);
 void ksig_wait_pending(ksigset_t set);
 /* tgkill to a thread of this process. */
 int ksig_tgkill(int tid, int sig);
+/* Write the VSIG_TRACE file now, if tracing to one and not written yet
+ * (trace_file.c): the process is about to end without atexit. */
+void host_trace_flush(void);
 /* The process's pid, cached (reset in a fork child). */
 int ksig_pid(void);
 

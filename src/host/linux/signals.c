@@ -127,6 +127,7 @@ int ksig_tgkill(int tid, int sig) {
 }
 
 _Noreturn void host_die_by_signal(int sig) {
+  host_trace_flush();
   ksig_action(sig, KH_DFL, 0, 0, NULL, NULL);
   ksig_unblock(KBIT(sig));
   syscall(SYS_tgkill, (int)syscall(SYS_getpid), (int)syscall(SYS_gettid), sig);
