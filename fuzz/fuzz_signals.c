@@ -9,9 +9,10 @@
  * so the outcome is determined (the threads' priorities differ, so the
  * delivery algorithm never breaks a tie by seniority). After each call both
  * threads reach a safe point (vsig_poll) until the model says nothing is left
- * to take. A call the model says would block for good is not made; one that
- * would terminate the process is made only when the input asks, and then the
- * terminate callback must report that signal.
+ * to take, unless the input says not to: then signals given to a thread stay
+ * claimed by it into the next calls. A call the model says would block for good is not made; one
+ * that would terminate the process is made only when the input asks, and then the terminate
+ * callback must report that signal.
  *
  * Timer deadlines never tie: the clock moves by multiples of 16 ns, timer
  * slot k's expiries fall on k+1 (mod 16) and alarm's on 0.
@@ -26,6 +27,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +40,6 @@
 #define BAD_TIMER 0x3ffffff0
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-#include <stdarg.h>
 static void die(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
@@ -159,6 +160,17 @@ static void exec_real(const struct fop *op, struct fres *r) {
     act.sa_handler = handler_of(op->hk);
     act.sa_mask.bits = op->set;
     act.sa_flags = op->flags;
+    if (op->variant == 3) {
+      errno = 0;
+      vsig_handler_t h = vsig_signal(sig, handler_of(op->hk == HK_INFO ? HK_PLAIN : op->hk));
+      if (h == VSIG_SIG_ERR) {
+        r->ret = -1;
+        r->err = errno;
+      } else {
+        r->hk = hk_of(h);
+      }
+      break;
+    }
     ERRNO_CALL(
         r, vsig_sigaction(sig, op->variant == 1 ? NULL : &act, op->variant == 2 ? NULL : &oact));
     if (r->ret == 0 && op->variant != 2) {
@@ -222,6 +234,12 @@ static void exec_real(const struct fop *op, struct fres *r) {
       ts.tv_sec = -1;
     const vsig_sigset_t *sp = op->variant == 1 ? NULL : &set;
     vsig_siginfo_t *ip = op->variant == 4 ? NULL : &info;
+    if (op->kind == OP_WAITINFO && op->variant >= 2) {
+      int got = 0;
+      r->ret = vsig_sigwait(&set, op->variant == 3 ? NULL : &got);
+      r->value = got;
+      break;
+    }
     if (op->kind == OP_TIMEDWAIT)
       ERRNO_CALL(r, vsig_sigtimedwait(sp, ip, &ts));
     else
@@ -236,7 +254,10 @@ static void exec_real(const struct fop *op, struct fres *r) {
   }
   case OP_SUSPEND: {
     vsig_sigset_t set = {op->set};
-    ERRNO_CALL(r, vsig_sigsuspend(op->variant == 1 ? NULL : &set));
+    if (op->variant == 2)
+      ERRNO_CALL(r, vsig_pause());
+    else
+      ERRNO_CALL(r, vsig_sigsuspend(op->variant == 1 ? NULL : &set));
     break;
   }
   case OP_SETFN: {
@@ -340,6 +361,13 @@ static void exec_real(const struct fop *op, struct fres *r) {
   case OP_POLL:
     r->ret = vsig_poll();
     break;
+  case OP_PRIO: {
+    int p0 = -1, p1 = -1;
+    if (vsig_thread_getpriority(g_tid[0], &p0) || vsig_thread_getpriority(g_tid[1], &p1) ||
+        vsig_thread_setpriority(g_tid[0], p1) || vsig_thread_setpriority(g_tid[1], p0))
+      die("thread priorities");
+    break;
+  }
   default:
     break;
   }
@@ -527,14 +555,16 @@ static int decode(struct input *in, const struct model *m, struct fop *op) {
   if (!in->n)
     return 0;
   memset(op, 0, sizeof *op);
-  op->kind = (int)(u8(in) % OP_NKINDS);
+  unsigned k = u8(in);
+  op->kind = (int)(k % OP_NKINDS);
+  op->keep = k >= 0xc0;
   unsigned a = u8(in);
   op->thr = a & 1;
   unsigned v = a >> 1; /* 0..127: mostly the valid form */
   switch (op->kind) {
   case OP_SIGACTION: {
     op->sig = dec_sig(in);
-    op->variant = v < 100 ? 0 : v < 120 ? 1 : 2;
+    op->variant = v < 92 ? 0 : v < 108 ? 3 : v < 120 ? 1 : 2;
     unsigned b = u8(in);
     op->hk = (int)(b & 3);
     int f = 0;
@@ -588,8 +618,10 @@ static int decode(struct input *in, const struct model *m, struct fop *op) {
     break;
   case OP_WAITINFO:
   case OP_SUSPEND:
+    /* sigwaitinfo, sigwait (2), sigwait with a NULL result (3); sigsuspend, pause (2);
+     * 1: a NULL set */
     op->set = dec_set(in);
-    op->variant = v >= 124;
+    op->variant = v >= 124 ? 1 : v == 123 ? (op->kind == OP_WAITINFO ? 3 : 2) : (int)(v & 1) * 2;
     break;
   case OP_SETFN:
     op->sig = dec_sig(in);
@@ -639,7 +671,7 @@ static const char *kind_name(int k) {
       "sigaction",    "sigmask",          "raise",        "kill",          "sigqueue",
       "pthread_kill", "pthread_sigqueue", "sigpending",   "sigtimedwait",  "sigwaitinfo",
       "sigsuspend",   "sigsetfn",         "timer_create", "timer_settime", "timer_gettime",
-      "timer_delete", "clock_advance",    "alarm",        "poll"};
+      "timer_delete", "clock_advance",    "alarm",        "poll",          "swap priorities"};
   return k >= 0 && k < OP_NKINDS ? n[k] : "?";
 }
 
@@ -732,9 +764,10 @@ static int step(struct model *m, struct fop *op, int allow_death) {
   return 0;
 }
 
-/* Both threads reach safe points until nothing is left to take. */
-static int settle(struct model *m) {
-  for (int round = 0; round < 8; round++) {
+/* Both threads reach safe points until nothing is left to take (unless
+ * polls is 0). */
+static int settle(struct model *m, int polls) {
+  for (int round = 0; polls && round < 8; round++) {
     int any = 0;
     for (int t = 0; t < M_THREADS; t++) {
       if (round > 0 && !model_takeable(m, t))
@@ -790,6 +823,8 @@ static void chaos(struct input *in) {
   helper_run(CMD_DRAIN);
   drain_self();
   helper_run(CMD_DRAIN);
+  if (atomic_load(&g_dead_pid) == g_pid)
+    die("the process was terminated in the unsynchronised phase, by %d", atomic_load(&g_dead_sig));
   for (unsigned k = 0; k < n; k++)
     if (atomic_load(&chaos_seen[k]) != chaos_sent[k])
       die("unsynchronised phase: value %u sent %d times, delivered %d times", k, chaos_sent[k],
@@ -878,10 +913,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       op.value = used ? g_timer[op.slot] : BAD_TIMER;
       op.how = used && m->tm[op.slot].notify == 1;
     }
-    if (step(m, &op, allow_death) || settle(m))
+    if (step(m, &op, allow_death) || settle(m, !op.keep))
       dead = 1;
   }
-  if (!dead && do_chaos)
+  /* The unsynchronised phase needs a process with nothing left to deliver
+   * (a pending signal whose default action kills would end it). */
+  if (!dead && do_chaos && !settle(m, 1) && !model_takeable(m, 0) && !model_takeable(m, 1))
     chaos(&in);
   teardown();
   return 0;

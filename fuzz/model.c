@@ -466,6 +466,7 @@ static void fail_num(struct fres *r, int err) { r->ret = err; }
 
 static void wait_op(struct model *m, const struct fop *op, struct fres *r, int forever) {
   int i = op->thr;
+  int sigwait = op->kind == OP_WAITINFO && op->variant == 2;
   uint64_t ws = op->set & ~UNBLOCKABLE;
   for (;;) {
     uint64_t got = takeable(m, i, ~ws);
@@ -474,7 +475,10 @@ static void wait_op(struct model *m, const struct fop *op, struct fres *r, int f
       int sig = lowest(got);
       take(m, i, sig, &in);
       r->ret = sig;
-      if (op->variant != 4) {
+      if (sigwait) {
+        r->ret = 0;
+        r->value = sig;
+      } else if (op->variant != 4) {
         r->code = in.code;
         r->value = in.value;
       }
@@ -486,7 +490,7 @@ static void wait_op(struct model *m, const struct fop *op, struct fres *r, int f
       int n = deliver(m, i);
       if (n < 0)
         return;
-      if (n > 0) {
+      if (n > 0 && !sigwait) {
         fail(r, EINTR);
         return;
       }
@@ -518,6 +522,7 @@ void model_op(struct model *m, const struct fop *op, struct fres *r) {
   int i = op->thr, sig = op->sig;
   switch (op->kind) {
   case OP_SIGACTION: {
+    /* variant: 0 act and oact, 1 oact only, 2 act only, 3 signal() */
     int has_act = op->variant != 1, has_oact = op->variant != 2;
     if (!model_sig_valid(sig) || (has_act && (sig == 9 || sig == 19))) {
       fail(r, EINVAL);
@@ -526,6 +531,8 @@ void model_op(struct model *m, const struct fop *op, struct fres *r) {
     struct mact old = m->act[sig];
     if (has_act) {
       struct mact a = {op->hk, op->flags & KNOWN_FLAGS, op->set & ~UNBLOCKABLE};
+      if (op->variant == 3)
+        a = (struct mact){op->hk == HK_INFO ? HK_PLAIN : op->hk, 0x10000000, 0};
       m->act[sig] = a;
       if (a.hk == HK_IGN || (a.hk == HK_DFL && dfl_ignores(sig))) {
         q_drop_sig(m, &m->pp, sig);
@@ -535,7 +542,9 @@ void model_op(struct model *m, const struct fop *op, struct fres *r) {
         }
       }
     }
-    if (has_oact) {
+    if (op->variant == 3) {
+      r->hk = old.hk; /* signal() returns the old handler */
+    } else if (has_oact) {
       r->hk = old.hk;
       r->flags = old.flags;
       r->out = old.mask;
@@ -644,6 +653,10 @@ void model_op(struct model *m, const struct fop *op, struct fres *r) {
       fail(r, EINVAL);
       break;
     }
+    if (op->kind == OP_WAITINFO && op->variant == 3) {
+      fail_num(r, EFAULT);
+      break;
+    }
     wait_op(m, op, r, op->kind == OP_WAITINFO);
     break;
   case OP_SUSPEND: {
@@ -652,9 +665,11 @@ void model_op(struct model *m, const struct fop *op, struct fres *r) {
       break;
     }
     uint64_t old = m->th[i].mask;
-    uint64_t mask = op->set & ~UNBLOCKABLE;
-    m->th[i].mask = mask;
-    unclaim_blocked(m, i, mask);
+    if (op->variant != 2) { /* 2: pause */
+      uint64_t mask = op->set & ~UNBLOCKABLE;
+      m->th[i].mask = mask;
+      unclaim_blocked(m, i, mask);
+    }
     for (;;) {
       if (m->dead)
         return;
@@ -798,6 +813,12 @@ void model_op(struct model *m, const struct fop *op, struct fres *r) {
   case OP_POLL:
     deliver(m, i);
     break;
+  case OP_PRIO: {
+    int p = m->th[0].prio;
+    m->th[0].prio = m->th[1].prio;
+    m->th[1].prio = p;
+    break;
+  }
   default:
     break;
   }

@@ -41,6 +41,7 @@ enum fop_kind {
   OP_ADVANCE,
   OP_ALARM,
   OP_POLL,
+  OP_PRIO, /* the two threads swap priorities */
   OP_NKINDS
 };
 
@@ -61,6 +62,7 @@ struct fop {
   int slot;       /* timer slot */
   int64_t ns;     /* advance, first expiry */
   int64_t period; /* timer period */
+  int keep;       /* no safe points after it: claims stay outstanding */
 };
 
 struct fres {
