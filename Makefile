@@ -7,7 +7,7 @@ CMAKE_FLAGS ?=
 PREFIX ?= /usr/local
 
 .PHONY: all demo check bench asan tsan install man-check header-check consumers format \
-	format-check clean wasix-demo
+	format-check clean wasix-demo fuzz
 
 all: $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j$(JOBS)
@@ -51,7 +51,7 @@ consumers:
 	bash tests/consumers/run.sh
 
 # Every C file and header of the project, wherever it is (src/posix, tests/*/...).
-FORMAT_FILES = $(shell find include src tests examples bench -type f -name '*.[ch]' | LC_ALL=C sort)
+FORMAT_FILES = $(shell find include src tests examples bench fuzz -type f -name '*.[ch]' | LC_ALL=C sort)
 # Files to leave out of format-check (CI lists those still waiting for make format).
 FORMAT_SKIP ?=
 
@@ -61,8 +61,23 @@ format:
 format-check:
 	clang-format --dry-run -Werror $(filter-out $(FORMAT_SKIP),$(FORMAT_FILES))
 
+# The libFuzzer target (clang, ASan + UBSan) for FUZZ_TIME seconds, from the
+# committed corpus (fuzz/corpus, read only) and the one it grows in
+# build-fuzz/corpus; a failing input is written to build-fuzz/crash-<sha1>.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_TIME ?= 60
+FUZZ_FLAGS ?=
+fuzz:
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DVSIG_BUILD_FUZZ=ON \
+	  -DVSIG_SANITIZE=address,undefined -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DVSIG_BUILD_TESTS=OFF -DVSIG_BUILD_EXAMPLES=OFF -DVSIG_BUILD_BENCH=OFF $(CMAKE_FLAGS)
+	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target fuzz_signals
+	mkdir -p $(FUZZ_BUILD)/corpus
+	$(FUZZ_BUILD)/fuzz/fuzz_signals -max_total_time=$(FUZZ_TIME) -timeout=10 -max_len=1024 \
+	  -artifact_prefix=$(FUZZ_BUILD)/ $(FUZZ_FLAGS) $(FUZZ_BUILD)/corpus fuzz/corpus
+
 clean:
-	rm -rf build build-asan build-tsan build-clang
+	rm -rf build build-asan build-tsan build-clang build-fuzz
 
 # The WebAssembly demo alone (also part of demo when the wasm toolchain is installed).
 wasix-demo: all
