@@ -512,6 +512,14 @@ static unsigned u16(struct input *in) { return u8(in) | u8(in) << 8; }
  * cannot be caught. */
 static const int SIGS[16] = {10, 12, 14, 17, 34, 35, 11, 9, 2, 20, 23, 40, 64, 15, 18, 19};
 
+/* A signal to send: never SIGSTOP, whose default action would stop the
+ * process the harness drives (test_jobctl covers stopping). */
+static int dec_sig(struct input *in);
+static int dec_sent_sig(struct input *in) {
+  int sig = dec_sig(in);
+  return sig == VSIG_SIGSTOP ? VSIG_SIGCONT : sig;
+}
+
 static int dec_sig(struct input *in) {
   unsigned b = u8(in);
   if (b < 0xe0)
@@ -592,20 +600,20 @@ static int decode(struct input *in, const struct model *m, struct fop *op) {
     break;
   }
   case OP_RAISE:
-    op->sig = dec_sig(in);
+    op->sig = dec_sent_sig(in);
     break;
   case OP_KILL:
-    op->sig = dec_sig(in);
+    op->sig = dec_sent_sig(in);
     op->sel = v < 120 ? (int)(v % 3) : 3;
     break;
   case OP_SIGQUEUE:
-    op->sig = dec_sig(in);
+    op->sig = dec_sent_sig(in);
     op->sel = v < 120 ? 0 : (int)(v % 3) + 1;
     op->value = (int)u16(in);
     break;
   case OP_PTKILL:
   case OP_PTSIGQUEUE:
-    op->sig = dec_sig(in);
+    op->sig = dec_sent_sig(in);
     op->sel = v < 120 ? (int)(v & 1) : (int)(v & 1) + 2;
     op->value = (int)u16(in);
     break;
@@ -629,7 +637,7 @@ static int decode(struct input *in, const struct model *m, struct fop *op) {
     op->variant = (int)(v % 5) | (v >= 124 ? 8 : 0);
     break;
   case OP_TCREATE:
-    op->sig = dec_sig(in);
+    op->sig = dec_sent_sig(in);
     op->slot = free_slot(m);
     op->variant = v < 64 ? 0 : v < 120 ? (int)(v % 5) : (int)(v % 8);
     op->value = (int)u16(in);
@@ -843,6 +851,7 @@ static void setup(int prio0, int prio1) {
   vsig_proc_attr_init(&attr);
   attr.queue_max = M_QUEUE_MAX;
   attr.timer_max = M_TIMER_MAX;
+  attr.parent = VSIG_PID_NONE; /* its own group: kill(0) and kill(-pid) reach it alone */
   if (vsig_proc_create(&attr, &g_pid) != 0)
     die("proc_create");
   if (vsig_thread_attach(g_pid, prio0) != 0)

@@ -28,7 +28,9 @@ int model_sig_valid(int sig) { return sig >= 1 && sig <= 64; }
 static int is_rt(int sig) { return sig >= 32; }
 static int lowest(uint64_t b) { return __builtin_ctzll(b) + 1; }
 
-/* Default actions that discard (ignore, stop and continue: no job control). */
+/* Default actions that discard: ignore and continue, and the terminal stop
+ * signals, which do not stop a process in an orphaned group (the fuzzed
+ * process is a root; SIGSTOP is never sent). */
 static int dfl_discards(int sig) {
   return sig == 17 || sig == 23 || sig == 28 || sig == 18 || sig == 19 || sig == 20 || sig == 21 ||
          sig == 22;
