@@ -108,12 +108,20 @@ void note_post(struct vsig_proc *p, bool dead, int jc_sig) {
 
 void notes_reset(void) { notes_head = notes_tail = NULL; }
 
+/* One drain per thread at a time: a callback's own vsig calls leave the notes
+ * after theirs to the loop below, so callbacks run in the order posted. */
+static _Thread_local int draining;
+
 void notes_drain(void) {
+  if (draining)
+    return;
+  draining = 1;
   for (;;) {
     reg_lock();
     struct vsig_proc *p = notes_head;
     if (!p) {
       reg_unlock();
+      draining = 0;
       return;
     }
     notes_head = p->note_next;

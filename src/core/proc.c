@@ -80,7 +80,9 @@ static int proc_place(struct vsig_proc *p, struct vsig_proc *parent) {
   return 0;
 }
 
-struct vsig_proc *proc_default_made(void) { return default_proc; }
+struct vsig_proc *proc_default_made(void) {
+  return default_proc;
+}
 
 void proc_forget_default(struct vsig_proc *p) {
   if (p == default_proc)
