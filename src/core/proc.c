@@ -90,6 +90,9 @@ void proc_forget_default(struct vsig_proc *p) {
 }
 
 void proc_free(struct vsig_proc *p) {
+  /* What it still holds leaves its user's account. */
+  if (p->acct && p->pool)
+    atomic_fetch_sub(&p->acct->queued, p->queue_max - p->pool_nfree);
   timers_free(p);
   pool_destroy(p);
   host_lock_destroy(&p->lock);
