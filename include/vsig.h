@@ -399,7 +399,7 @@ VSIG_API int vsig_set_uid_sigqueue_max(vsig_uid_t uid, size_t max);
  * Error numbers: EINVAL (both NULL), ENOMEM. */
 VSIG_API int vsig_get_uid_sigqueue(vsig_uid_t uid, size_t *queued, size_t *max);
 /* Name the process that adopts the children of processes that end (0: none
- * named; then the oldest living process does). Error number: ESRCH. */
+ * named; then the default process, else the oldest living one). ESRCH. */
 VSIG_API int vsig_set_reaper(vsig_pid_t pid);
 /* The parent of the calling thread's process: 0 when it has none; for the
  * default process, the host's parent process. */
