@@ -292,7 +292,7 @@ TEST(timer_and_thread_errors_change_nothing) {
   memcpy(AT(200), &ev, sizeof ev);
   CHECK_EQ(vsig_posix_timer_create(&G, VSIG_WASM_CLOCK_MONOTONIC, 200, 300), 0);
   uint32_t id = load32(300);
-  vsig_wasm_itimerspec_t its = {.it_interval = {0, 0}, .it_value = {.tv_sec = 0, .tv_nsec = MS}};
+  vsig_wasm_itimerspec_t its = {.it_interval = {.tv_sec = 0}, .it_value = {.tv_nsec = MS}};
   memcpy(AT(400), &its, sizeof its);
   CHECK_EQ(vsig_posix_timer_settime(&G, id, 0, 400, MEM_SIZE - 31), VSIG_WASI_EFAULT);
   CHECK_EQ(vsig_posix_timer_settime(&G, id, 0, MEM_SIZE - 31, 0), VSIG_WASI_EFAULT);
