@@ -122,6 +122,7 @@ static void memory(void *inst, uint8_t *const **data, const uint32_t **size) {
 
 static const vsig_wasix_module_t module = {
     GUEST_NAME, sizeof($inst), init_module, instantiate, start, free_instance, memory, &ops,
+    WASM_RT_TRAP_OOB, WASM_RT_TRAP_EXHAUSTION,
 };
 
 int main(int argc, char **argv) {

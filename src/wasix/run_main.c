@@ -132,11 +132,12 @@ static void await_first_wait(struct instance *in) {
 }
 
 static void usage(const char *prog) {
-  fprintf(stderr, "usage: %s [-n INSTANCES] [--env NAME=VALUE]... [--] [guest args...]\n", prog);
+  fprintf(stderr,
+          "usage: %s [-n INSTANCES] [--env NAME=VALUE]... [--bridge] [--] [guest args...]\n", prog);
 }
 
 int vsig_wasix_main(const vsig_wasix_module_t *m, int argc, char **argv) {
-  int n = 1, nenv = 0, i = 1;
+  int n = 1, nenv = 0, i = 1, bridge = 0;
   char *env[MAX_ENV];
   for (; i < argc; i++) {
     if (!strcmp(argv[i], "--")) {
@@ -150,6 +151,8 @@ int vsig_wasix_main(const vsig_wasix_module_t *m, int argc, char **argv) {
       }
     } else if (!strcmp(argv[i], "--env") && i + 1 < argc && nenv < MAX_ENV) {
       env[nenv++] = argv[++i];
+    } else if (!strcmp(argv[i], "--bridge")) {
+      bridge = 1;
     } else {
       break;
     }
@@ -160,6 +163,24 @@ int vsig_wasix_main(const vsig_wasix_module_t *m, int argc, char **argv) {
   struct instance *ins = calloc((size_t)n, sizeof *ins);
   if (!gargv || !ins) {
     fprintf(stderr, "vsig-wasix: out of memory\n");
+    return 70;
+  }
+  /* The bridge first (it must see every thread made after it), then the
+   * fault handler, over both the bridge's and the runtime's. */
+  if (bridge) {
+    vsig_sigset_t set = {0};
+    for (int sig = 1; sig <= VSIG_SIGSYS; sig++)
+      if (sig != VSIG_SIGKILL && sig != VSIG_SIGSTOP)
+        vsig_sigaddset(&set, sig);
+    int rc = vsig_bridge_enable(&set);
+    if (rc) {
+      fprintf(stderr, "vsig-wasix: vsig_bridge_enable: %s\n", strerror(rc));
+      return 70;
+    }
+  }
+  int frc = vsig_wasix_fault_install(m->trap_oob, m->trap_exhaustion);
+  if (frc) {
+    fprintf(stderr, "vsig-wasix: cannot install the fault handler: %s\n", strerror(frc));
     return 70;
   }
   gargv[0] = (char *)m->name;

@@ -240,6 +240,44 @@ TEST(interval_errors) {
   CHECK_EQ(F.calls, 0);
 }
 
+static vsig_pid_t other_pid;
+static void *arm_in_other_process(void *unused) {
+  (void)unused;
+  CHECK_EQ(vsig_thread_attach(other_pid, 0), 0);
+  /* Same signal, other process: its own timer, 25 ms, once. */
+  CHECK_EQ(vsig_proc_raise_interval(VSIG_SIGALRM, 25, 0), 0);
+  CHECK_EQ(vsig_thread_detach(), 0);
+  return NULL;
+}
+
+TEST(interval_timers_are_per_process_and_signal) {
+  interval_setup();
+  CHECK_EQ(vsig_proc_create(NULL, &other_pid), 0);
+  CHECK_EQ(vsig_wasix_proc_raise_interval(&G, VSIG_WASIX_SIGALRM, 10, 1), 0);
+  pthread_t t;
+  CHECK_EQ(pthread_create(&t, NULL, arm_in_other_process, NULL), 0);
+  CHECK_EQ(pthread_join(t, NULL), 0);
+  int term = -1;
+  CHECK_EQ(advance(10 * MS), 0);
+  CHECK_EQ(advance(10 * MS), 0);
+  CHECK_EQ(F.calls, 2); /* ours: not replaced by the other process's */
+  CHECK_EQ(vsig_proc_status(other_pid, &term), 0);
+  CHECK_EQ(term, 0);
+  CHECK_EQ(advance(5 * MS), 0);
+  CHECK_EQ(vsig_proc_status(other_pid, &term), 0);
+  CHECK_EQ(term, VSIG_SIGALRM); /* its default action, at 25 ms */
+  CHECK_EQ(F.calls, 2);
+  CHECK_EQ(advance(5 * MS), 0);
+  CHECK_EQ(F.calls, 3); /* ours goes on: 30 ms */
+}
+
+TEST(interval_too_long_to_represent_never_fires) {
+  interval_setup();
+  CHECK_EQ(vsig_wasix_proc_raise_interval(&G, VSIG_WASIX_SIGALRM, UINT64_MAX, 1), 0);
+  CHECK_EQ(advance(INT64_MAX / 2), 0);
+  CHECK_EQ(F.calls, 0);
+}
+
 /* ---- stopping the guest ------------------------------------------------------------- */
 
 static void exit_7(void *g) { vsig_wasi_proc_exit(g, 7); }

@@ -1,8 +1,10 @@
 /*
  * ctest-labels: concurrency
  * Blocking imports interrupted by a signal from another thread: poll_oneoff
- * (clock-only and with fds) and fd_read return EINTR after the guest's
- * handler ran, as blocked system calls would. No durations are asserted: the
+ * (clock-only and with fds), fd_read, sigsuspend and pause return EINTR
+ * after the guest's handler ran, as blocked system calls would; a signal
+ * sent while the guest runs its own code runs at its next import, whichever
+ * it is. No durations are asserted: the
  * waits are a minute long and end only through the signal.
  */
 #include "fake_guest.h"
@@ -107,6 +109,68 @@ TEST(sigsuspend_woken_by_another_process) {
   CHECK_EQ(vsig_posix_sigsuspend(&G, 500), VSIG_WASI_EINTR);
   CHECK_EQ(F.calls, 1);
   pthread_join(th, NULL);
+}
+
+TEST(pause_woken_by_another_process) {
+  fake_setup();
+  pthread_t th;
+  struct sender s;
+  handler_and_sender(&th, &s);
+  CHECK_EQ(vsig_posix_pause(&G), VSIG_WASI_EINTR);
+  CHECK_EQ(F.calls, 1);
+  pthread_join(th, NULL);
+}
+
+/* ---- every host call is a safe point ------------------------------------------------ */
+
+static vsig_pid_t target;
+static void *kill_target(void *unused) {
+  (void)unused;
+  CHECK_EQ(vsig_kill(target, VSIG_SIGUSR1), 0);
+  return NULL;
+}
+
+/* A signal sent from another thread while the guest runs its own code (no
+ * vsig call) waits for the guest's next import, whichever it is, and runs
+ * there, before the import returns. */
+TEST(every_import_runs_a_pending_handler_before_returning) {
+  fake_setup();
+  memset(AT(100), 0, 16);
+  put32(100, IDX_PLAIN);
+  CHECK_EQ(vsig_posix_sigaction(&G, VSIG_SIGUSR1, 100, 0), 0);
+  target = G.pid;
+  for (int k = 0; k < 7; k++) {
+    pthread_t th;
+    CHECK_EQ(pthread_create(&th, NULL, kill_target, NULL), 0);
+    CHECK_EQ(pthread_join(th, NULL), 0);
+    CHECK_EQ(F.calls, k); /* not yet: the guest made no host call */
+    put32(200, 300);
+    put32(204, 0);
+    switch (k) {
+    case 0:
+      CHECK_EQ(vsig_wasi_sched_yield(&G), 0);
+      break;
+    case 1:
+      CHECK_EQ(vsig_wasi_clock_time_get(&G, 1, 0, 400), 0);
+      break;
+    case 2:
+      CHECK_EQ(vsig_wasi_fd_write(&G, 1, 200, 1, 400), 0);
+      break;
+    case 3:
+      CHECK_EQ(vsig_wasi_args_sizes_get(&G, 400, 404), 0);
+      break;
+    case 4:
+      CHECK_EQ(vsig_wasix_proc_id(&G, 400), 0);
+      break;
+    case 5:
+      CHECK_EQ(vsig_posix_sigpending(&G, 400), 0);
+      break;
+    default:
+      CHECK_EQ(vsig_wasi_random_get(&G, 400, 8), 0);
+      break;
+    }
+    CHECK_EQ(F.calls, k + 1);
+  }
 }
 
 /* ---- one thread, chosen by the RTEMS steps, not every thread --------------------- */

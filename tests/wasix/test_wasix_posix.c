@@ -270,3 +270,45 @@ TEST(posix_timer_with_value_and_overruns) {
   CHECK_EQ(vsig_posix_timer_create(&G, VSIG_WASM_CLOCK_MONOTONIC, 200, 300), VSIG_WASI_EINVAL);
   CHECK_EQ(vsig_posix_timer_settime(&G, 12345, 0, 400, 0), VSIG_WASI_EINVAL);
 }
+
+/* Every pointer the timer and thread imports take is checked before anything
+ * changes: a failed call arms, disarms and sends nothing. */
+TEST(timer_and_thread_errors_change_nothing) {
+  CHECK_EQ(vsig_clock_set_manual(0), 0);
+  fake_setup();
+  put_act(100, IDX_PLAIN, 0, 0);
+  CHECK_EQ(vsig_posix_sigaction(&G, VSIG_SIGALRM, 100, 0), 0);
+  CHECK_EQ(vsig_posix_alarm(&G, 1, MEM_SIZE - 3), VSIG_WASI_EFAULT);
+  vsig_wasm_itimerval_t it = {.it_interval = {0, 0}, .it_value = {0, 1000}};
+  memcpy(AT(500), &it, sizeof it);
+  CHECK_EQ(vsig_posix_setitimer(&G, VSIG_ITIMER_REAL, 500, MEM_SIZE - 31), VSIG_WASI_EFAULT);
+  CHECK_EQ(vsig_posix_setitimer(&G, VSIG_ITIMER_REAL, MEM_SIZE - 31, 0), VSIG_WASI_EFAULT);
+  CHECK_EQ(advance(2000 * MS), 0);
+  CHECK_EQ(F.calls, 0);                    /* nothing was armed */
+  CHECK_EQ(vsig_posix_alarm(&G, 0, 0), 0); /* ret_left is optional */
+
+  vsig_wasm_sigevent_t ev = {
+      .sigev_value = 1, .sigev_signo = VSIG_SIGALRM, .sigev_notify = VSIG_SIGEV_SIGNAL};
+  memcpy(AT(200), &ev, sizeof ev);
+  CHECK_EQ(vsig_posix_timer_create(&G, VSIG_WASM_CLOCK_MONOTONIC, 200, 300), 0);
+  uint32_t id = load32(300);
+  vsig_wasm_itimerspec_t its = {.it_interval = {.tv_sec = 0}, .it_value = {.tv_nsec = MS}};
+  memcpy(AT(400), &its, sizeof its);
+  CHECK_EQ(vsig_posix_timer_settime(&G, id, 0, 400, MEM_SIZE - 31), VSIG_WASI_EFAULT);
+  CHECK_EQ(vsig_posix_timer_settime(&G, id, 0, MEM_SIZE - 31, 0), VSIG_WASI_EFAULT);
+  CHECK_EQ(vsig_posix_timer_settime(&G, id, 0, 0, 0), VSIG_WASI_EFAULT);
+  CHECK_EQ(advance(10 * MS), 0);
+  CHECK_EQ(F.calls, 0);
+  CHECK_EQ(vsig_posix_timer_gettime(&G, id, MEM_SIZE - 31), VSIG_WASI_EFAULT);
+  CHECK_EQ(vsig_posix_timer_gettime(&G, id, 0), VSIG_WASI_EFAULT);
+  CHECK_EQ(vsig_posix_timer_getoverrun(&G, id, MEM_SIZE - 3), VSIG_WASI_EFAULT);
+  CHECK_EQ(vsig_posix_timer_gettime(&G, 12345, 600), VSIG_WASI_EINVAL);
+  CHECK_EQ(vsig_posix_timer_getoverrun(&G, 12345, 600), VSIG_WASI_EINVAL);
+  CHECK_EQ(vsig_posix_timer_delete(&G, id), 0);
+
+  CHECK_EQ(vsig_posix_thread_kill(&G, 0xffffff, VSIG_SIGUSR1), VSIG_WASI_ESRCH);
+  CHECK_EQ(vsig_posix_thread_kill(&G, (uint32_t)G.tid, 65), VSIG_WASI_EINVAL);
+  CHECK_EQ(vsig_posix_thread_sigqueue(&G, 0xffffff, VSIG_SIGRTMIN, 1), VSIG_WASI_ESRCH);
+  CHECK_EQ(vsig_posix_thread_sigqueue(&G, (uint32_t)G.tid, 0xffffffffu, 1), VSIG_WASI_EINVAL);
+  CHECK_EQ(F.calls, 0);
+}

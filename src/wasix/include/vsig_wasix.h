@@ -181,6 +181,14 @@ int vsig_wasix_call(vsig_wasix_guest_t *g, void (*fn)(void *), void *arg);
 _Noreturn void vsig_wasix_unwind(vsig_wasix_guest_t *g);
 /* wasm2c's trap hook (WASM_RT_TRAP_HANDLER): unwinds the current guest. */
 _Noreturn void vsig_wasix_trap(int code);
+/* Make host faults that a guest thread takes in guest code wasm traps
+ * (oob_code at an address in the guest memory's 8 GiB reservation;
+ * exhaustion_code elsewhere: the host stack's guard page), whoever else handles SIGSEGV and
+ * SIGBUS: other faults and sent signals go to the handler this replaces.
+ * Call it after wasm_rt_init and after vsig_bridge_enable (again after
+ * anything else that installs a SIGSEGV or SIGBUS handler; calling it when
+ * it is still installed changes nothing). 0 or the host's error number. */
+int vsig_wasix_fault_install(int oob_code, int exhaustion_code);
 /* The end of every import: run deliverable signals (the safe point), then
  * unwind if the guest stopped meanwhile; else return rc. */
 uint32_t vsig_wasix_leave(vsig_wasix_guest_t *g, uint32_t rc);
@@ -270,9 +278,15 @@ typedef struct vsig_wasix_module {
   /* Where the instance's memory keeps its base and size. */
   void (*memory)(void *inst, uint8_t *const **data, const uint32_t **size);
   const vsig_wasix_module_ops_t *ops;
+  /* The runtime's trap codes for an out-of-bounds access and an exhausted
+   * stack (vsig_wasix_fault_install). */
+  int trap_oob, trap_exhaustion;
 } vsig_wasix_module_t;
 
-/* main() of a translated guest: [-n INSTANCES] [--env K=V]... [--] [guest args].
+/* main() of a translated guest: [-n INSTANCES] [--env K=V]... [--bridge] [--]
+ * [guest args]. --bridge turns on vsig's host bridge for the standard
+ * signals (vsig_bridge_enable) before anything else; guest faults stay traps
+ * either way (vsig_wasix_fault_install).
  * Runs each instance as its own vsig process on its own host thread; the
  * instances see VSIG_WASIX_INSTANCE (0..n-1) and VSIG_WASIX_PIDS (every
  * instance's pid, comma-separated) in their environment. Returns instance
