@@ -364,11 +364,33 @@ static void *set_sigchld_flags(void *arg) {
   return NULL;
 }
 
+/* SIGCHLD recorded by a handler, whichever thread of the parent runs it (a
+ * new thread has nothing blocked, so a sigwait catcher could miss one). */
+static _Atomic int chld_codes[8], chld_status[8], nchld;
+static void on_chld_info(int sig, vsig_siginfo_t *info, void *uc) {
+  (void)sig;
+  (void)uc;
+  int n = atomic_fetch_add(&nchld, 1);
+  if (n < 8) {
+    atomic_store(&chld_status[n], info->si_status);
+    atomic_store(&chld_codes[n], info->si_code);
+  }
+}
+static void *record_sigchld(void *arg) {
+  (void)arg;
+  vsig_sigaction_t a = {.sa_sigaction = on_chld_info,
+                        .sa_flags = VSIG_SA_SIGINFO | VSIG_SA_RESTART};
+  CHECK_EQ(vsig_sigaction(VSIG_SIGCHLD, &a, NULL), 0);
+  return NULL;
+}
+static void *run_pending(void *arg) {
+  (void)arg; /* attaching runs what is pending on the process */
+  return NULL;
+}
+
 TEST(the_parent_sees_stop_and_continue) {
   vsig_pid_t par = mkproc(VSIG_PID_NONE), c = mkproc(par);
-  struct catcher ct = {.want = 2};
-  ct.h = in_proc_async(par, catch_sigchld, &ct, &ct.id);
-  WAIT_FOR(thread_state(ct.id) == VSIG_THREAD_SIGWAIT);
+  in_proc(par, record_sigchld, NULL);
   CHECK_EQ(vsig_kill(c, VSIG_SIGSTOP), 0);
   CHECK_EQ(wait_in(par, c, VSIG_WNOHANG).rc, 0); /* without WUNTRACED: nothing */
   struct w w = wait_in(par, c, VSIG_WUNTRACED);
@@ -380,12 +402,12 @@ TEST(the_parent_sees_stop_and_continue) {
   w = wait_in(par, c, VSIG_WCONTINUED);
   CHECK_EQ(w.rc, c);
   CHECK(VSIG_WIFCONTINUED(w.status));
-  CHECK_EQ(pthread_join(ct.h, NULL), 0);
-  CHECK_EQ(ct.info[0].si_code, VSIG_CLD_STOPPED);
-  CHECK_EQ(ct.info[0].si_status, VSIG_SIGSTOP);
-  CHECK_EQ(ct.info[0].si_pid, c);
-  CHECK_EQ(ct.info[1].si_code, VSIG_CLD_CONTINUED);
-  CHECK_EQ(ct.info[1].si_status, VSIG_SIGCONT);
+  in_proc(par, run_pending, NULL);
+  CHECK_EQ(atomic_load(&nchld), 2);
+  CHECK_EQ(atomic_load(&chld_codes[0]), VSIG_CLD_STOPPED);
+  CHECK_EQ(atomic_load(&chld_status[0]), VSIG_SIGSTOP);
+  CHECK_EQ(atomic_load(&chld_codes[1]), VSIG_CLD_CONTINUED);
+  CHECK_EQ(atomic_load(&chld_status[1]), VSIG_SIGCONT);
   /* A stopped child killed: its end is what a wait reports. */
   CHECK_EQ(vsig_kill(c, VSIG_SIGSTOP), 0);
   CHECK_EQ(vsig_kill(c, VSIG_SIGKILL), 0);
@@ -493,4 +515,145 @@ TEST(proc_stopped_errors) {
   vsig_pid_t gone = mkproc(VSIG_PID_NONE);
   CHECK_EQ(vsig_proc_destroy(gone), 0);
   CHECK_EQ(vsig_proc_stopped(gone, &s), ESRCH);
+}
+
+/* ---- job control at every kind of generation ----------------------------------------- */
+
+static void *raise_cont_discards_tstp(void *arg) {
+  (void)arg;
+  vsig_sigaction_t a = {.sa_handler = on_any};
+  CHECK_EQ(vsig_sigaction(VSIG_SIGTSTP, &a, NULL), 0);
+  CHECK_EQ(vsig_sigaction(VSIG_SIGCONT, &a, NULL), 0);
+  vsig_sigset_t set, p;
+  vsig_sigemptyset(&set);
+  vsig_sigaddset(&set, VSIG_SIGTSTP);
+  CHECK_EQ(vsig_sigprocmask(VSIG_SIG_BLOCK, &set, NULL), 0);
+  CHECK_EQ(vsig_raise(VSIG_SIGTSTP), 0);
+  CHECK_EQ(vsig_sigpending(&p), 0);
+  CHECK_EQ(vsig_sigismember(&p, VSIG_SIGTSTP), 1);
+  CHECK_EQ(vsig_raise(VSIG_SIGCONT), 0); /* caught, unblocked: still discards */
+  CHECK_EQ(vsig_sigpending(&p), 0);
+  CHECK_EQ(vsig_sigismember(&p, VSIG_SIGTSTP), 0);
+  return NULL;
+}
+
+TEST(raise_applies_the_job_control_rules) {
+  in_proc(mkproc(VSIG_PID_NONE), raise_cont_discards_tstp, NULL);
+}
+
+static void *arm_cont_timer(void *arg) {
+  (void)arg;
+  vsig_sigevent_t ev = {0};
+  ev.sigev_notify = VSIG_SIGEV_SIGNAL;
+  ev.sigev_signo = VSIG_SIGCONT;
+  vsig_timer_t id;
+  CHECK_EQ(vsig_timer_create(VSIG_CLOCK_MONOTONIC, &ev, &id), 0);
+  vsig_itimerspec_t its = {.it_value = {1, 0}};
+  CHECK_EQ(vsig_timer_settime(id, 0, &its, NULL), 0);
+  return NULL;
+}
+
+TEST(a_timers_sigcont_continues) {
+  CHECK_EQ(vsig_clock_set_manual(0), 0);
+  vsig_pid_t p = mkproc(VSIG_PID_NONE);
+  in_proc(p, arm_cont_timer, NULL);
+  CHECK_EQ(vsig_kill(p, VSIG_SIGSTOP), 0);
+  CHECK_EQ(stopped(p), 1);
+  CHECK_EQ(vsig_clock_advance(1000000000), 0);
+  CHECK_EQ(stopped(p), 0);
+}
+
+static _Atomic int woken;
+static void wake_me(void *arg) {
+  (void)arg;
+  atomic_store(&woken, 1);
+}
+static void *embedder_blocks(void *arg) {
+  (void)arg;
+  CHECK_EQ(vsig_block_begin(1, wake_me, NULL), 0);
+  WAIT_FOR(atomic_load(&woken));
+  CHECK_EQ(vsig_block_end(), ECANCELED);
+  return NULL;
+}
+
+TEST(sigkill_of_a_stopped_process_wakes_an_embedder_call) {
+  vsig_pid_t p = mkproc(VSIG_PID_NONE);
+  vsig_thread_t id;
+  pthread_t h = in_proc_async(p, embedder_blocks, NULL, &id);
+  WAIT_FOR(thread_state(id) == VSIG_THREAD_INTERRUPTIBLE);
+  CHECK_EQ(vsig_kill(p, VSIG_SIGSTOP), 0);
+  CHECK_EQ(atomic_load(&woken), 0);
+  CHECK_EQ(vsig_kill(p, VSIG_SIGKILL), 0);
+  CHECK_EQ(atomic_load(&woken), 1);
+  CHECK_EQ(pthread_join(h, NULL), 0);
+}
+
+TEST(destroying_a_shell_sends_its_stopped_jobs_sighup_and_sigcont) {
+  vsig_pid_t reaper = mkproc(VSIG_PID_NONE);
+  CHECK_EQ(vsig_set_reaper(reaper), 0);
+  vsig_pid_t shell = mkproc(VSIG_PID_NONE), job = mkproc(shell);
+  in_proc(job, own_group, NULL);
+  CHECK_EQ(vsig_kill(job, VSIG_SIGSTOP), 0);
+  CHECK_EQ(vsig_proc_destroy(shell), 0);
+  /* No thread and SIGHUP at its default: it ended of it, at once. */
+  CHECK_EQ(term_of(job), VSIG_SIGHUP);
+  CHECK_EQ(vsig_set_reaper(0), 0);
+}
+
+/* A stop and a continue sent at once, many times: the parent's last report
+ * and the embedder's last callback always match the process's state. */
+static _Atomic int cb_last_stopped = -1;
+static void last_state(vsig_pid_t pid, int is_stopped, int sig, void *arg) {
+  (void)pid;
+  (void)sig;
+  (void)arg;
+  atomic_store(&cb_last_stopped, is_stopped);
+}
+
+struct racing {
+  vsig_pid_t p;
+  int sig;
+  pthread_barrier_t *start, *end;
+  int rounds;
+};
+static void *send_each_round(void *arg) {
+  struct racing *r = arg;
+  for (int i = 0; i < r->rounds; i++) {
+    pthread_barrier_wait(r->start);
+    CHECK_EQ(vsig_kill(r->p, r->sig), 0);
+    pthread_barrier_wait(r->end);
+  }
+  return NULL;
+}
+
+TEST(racing_stop_and_continue_reports_end_in_the_final_state) {
+  vsig_set_jobctl_callback(last_state, NULL);
+  vsig_pid_t par = mkproc(VSIG_PID_NONE), p = mkproc(par);
+  enum { ROUNDS = 2000 };
+  pthread_barrier_t start, end;
+  pthread_barrier_init(&start, NULL, 3);
+  pthread_barrier_init(&end, NULL, 3);
+  struct racing a = {p, VSIG_SIGSTOP, &start, &end, ROUNDS};
+  struct racing b = {p, VSIG_SIGCONT, &start, &end, ROUNDS};
+  pthread_t ha, hb;
+  CHECK_EQ(pthread_create(&ha, NULL, send_each_round, &a), 0);
+  CHECK_EQ(pthread_create(&hb, NULL, send_each_round, &b), 0);
+  for (int i = 0; i < ROUNDS; i++) {
+    pthread_barrier_wait(&start);
+    pthread_barrier_wait(&end);
+    int s = stopped(p);
+    int told = atomic_load(&cb_last_stopped);
+    if (told != -1 && told != s)
+      VT_FAIL("round %d: stopped %d, last callback said %d", i, s, told);
+    /* The parent's reports: the last one a wait sees is the current state. */
+    int last = -1;
+    struct w w;
+    while ((w = wait_in(par, p, VSIG_WUNTRACED | VSIG_WCONTINUED | VSIG_WNOHANG)).rc == p)
+      last = VSIG_WIFSTOPPED(w.status);
+    if (last != -1 && last != s)
+      VT_FAIL("round %d: stopped %d, the parent's last report said %d", i, s, last);
+  }
+  CHECK_EQ(pthread_join(ha, NULL), 0);
+  CHECK_EQ(pthread_join(hb, NULL), 0);
+  vsig_set_jobctl_callback(NULL, NULL);
 }

@@ -568,3 +568,21 @@ TEST(group_sends_report_ends_and_stops_to_the_parent) {
   CHECK_EQ(w.rc + w2.rc, a + b);
   CHECK_EQ(wait_in(par, -1, VSIG_WNOHANG).err, ECHILD);
 }
+
+static void on_chld_plain(int sig) { (void)sig; }
+
+/* A child ready when a handler is due: waitpid returns the child (the kernel
+ * looks at the children first) and the handler runs as it returns. */
+TEST(a_ready_child_wins_over_a_due_handler) {
+  vsig_pid_t par = mkproc(VSIG_PID_NONE), c = mkproc(par);
+  vsig_sigaction_t h = {.sa_handler = on_chld_plain}; /* no SA_RESTART */
+  in_proc(par, set_sigchld, &h);
+  struct w w = {.pid = c};
+  vsig_thread_t id;
+  pthread_t t = in_proc_async(par, do_waitpid, &w, &id);
+  WAIT_FOR(thread_state(id) == VSIG_THREAD_INTERRUPTIBLE);
+  CHECK_EQ(vsig_proc_exit(c, 3), 0); /* SIGCHLD and the zombie together */
+  CHECK_EQ(pthread_join(t, NULL), 0);
+  CHECK_EQ(w.rc, c);
+  CHECK_EQ(VSIG_WEXITSTATUS(w.status), 3);
+}

@@ -52,7 +52,7 @@ TEST(the_limit_is_shared_by_a_users_processes) {
   CHECK_EQ(held(7001), 5);
   CHECK_ERRNO(queue(a, 5), EAGAIN);
   CHECK_ERRNO(queue(b, 5), EAGAIN);
-  CHECK_EQ(held(7001), 5); /* a failed call changes nothing */
+  CHECK_EQ(held(7001), 5);      /* a failed call changes nothing */
   CHECK_EQ(queue(other, 0), 0); /* another user's account */
   /* kill still leaves one unqueued instance, as the kernel lets kill exceed it. */
   CHECK_EQ(vsig_kill(a, VSIG_SIGRTMIN + 1), 0);

@@ -89,11 +89,19 @@ void proc_remove(struct vsig_proc *p) {
 
 static struct vsig_proc *notes_head, *notes_tail;
 
-void note_post(struct vsig_proc *p, bool dead, int jc_sig) {
-  if (dead)
+void note_post(struct vsig_proc *p, bool dead, int jc_sig, uint32_t jc_seq) {
+  if (dead) {
     p->note_dead = true;
-  if (jc_sig)
+    p->todo_dead = true;
+  }
+  if (jc_sig && (!p->todo_jc || (int32_t)(jc_seq - p->todo_jc_seq) > 0)) {
+    p->todo_jc = jc_sig;
+    p->todo_jc_seq = jc_seq;
+  }
+  if (jc_sig && (!p->note_jc || (int32_t)(jc_seq - p->note_jc_seq) > 0)) {
     p->note_jc = jc_sig;
+    p->note_jc_seq = jc_seq;
+  }
   if (p->note_posted)
     return;
   p->note_posted = true;
@@ -104,6 +112,29 @@ void note_post(struct vsig_proc *p, bool dead, int jc_sig) {
   else
     notes_head = p;
   notes_tail = p;
+}
+
+/* Registry lock held. SIGCHLD is sent with no sending thread, so nothing
+ * is left for an after. */
+static void note_parent(struct vsig_proc *p) {
+  struct after a = {0};
+  if (p->todo_dead) {
+    p->todo_dead = false;
+    p->todo_jc = 0;
+    exit_notify(p, &a);
+  } else if (p->todo_jc) {
+    int sig = p->todo_jc;
+    p->todo_jc = 0;
+    if (!p->destroyed)
+      jobctl_report_locked(p, sig, p->todo_jc_seq, &a);
+  }
+}
+
+/* Right after a walk, so that its caller (a terminate callback, say) finds
+ * the ends it caused waitable at once. */
+void notes_parent_part(void) {
+  for (struct vsig_proc *p = notes_head; p; p = p->note_next)
+    note_parent(p);
 }
 
 void notes_reset(void) { notes_head = notes_tail = NULL; }
@@ -128,29 +159,26 @@ void notes_drain(void) {
     if (!notes_head)
       notes_tail = NULL;
     p->note_posted = false;
+    note_parent(p);
     vsig_pid_t pid = p->pid;
     bool dead = p->note_dead;
     int sig = p->term_sig, jc = p->note_jc;
+    uint32_t jc_seq = p->note_jc_seq;
     bool is_default = p->is_default;
     p->note_dead = false;
     p->note_jc = 0;
-    /* The parent's part first (SIGCHLD, its waits, the orphans), as for a
-     * process ended or stopped by a single send. p is pinned meanwhile. */
-    struct after a = {0};
-    if (dead)
-      exit_notify(p, &a);
-    else if (jc && !p->destroyed)
-      jobctl_report_locked(p, jc, &a);
-    if (reg_unpin(p))
-      proc_free(p);
     reg_unlock();
-    after_run(vsig__tls_self, &a);
+    /* p stays pinned until its callbacks have run. */
     if (jc)
-      jobctl_callback(pid, jc);
+      jobctl_callback(p, jc, jc_seq);
     if (dead && sig)
       proc_dead_callback(pid, sig, is_default);
     else if (dead)
       timers_proc_dead(pid); /* an exit: no terminate callback */
+    reg_lock();
+    if (reg_unpin(p))
+      proc_free(p);
+    reg_unlock();
   }
 }
 

@@ -166,8 +166,9 @@ struct vsig_proc {
   struct hnode node; /* key: pid */
   /* Registry lock: every process in creation order, so that kill(-1) walks
    * them once. A pinned process stays in this list (and in memory) after
-   * vsig_proc_destroy until the last pin goes, so a walk can drop the lock
-   * (to run a terminate callback) and resume where it was. */
+   * vsig_proc_destroy until the last pin goes, so that what is owed for it
+   * once the lock is dropped (a posted note, a job-control callback) never
+   * reads freed memory. */
   struct vsig_proc *all_prev, *all_next;
   uint32_t pins;
   bool destroyed;
@@ -199,7 +200,19 @@ struct vsig_proc {
   /* A posted note (exit.c): registry lock. */
   struct vsig_proc *note_next;
   bool note_posted, note_dead;
-  int note_jc;
+  bool todo_dead; /* the parent's part of an end, still to do */
+  int todo_jc;    /* the parent's part of a stop (its signal) or continue */
+  uint32_t todo_jc_seq;
+  int note_jc;          /* the embedder's job-control callback, still to run: */
+  uint32_t note_jc_seq; /* for this stop signal or SIGCONT */
+  /* Job control's order (jobctl.c): jc_seq counts stops and continues under
+   * the process lock; a report older than the last applied one is dropped
+   * (registry lock), and the embedder's callbacks for a process run one at a
+   * time, for the latest state (jc_lock). */
+  uint32_t jc_seq, jc_reported;
+  int jc_want, jc_told; /* 0 running, else the stop signal */
+  uint32_t jc_want_seq;
+  bool jc_calling;
   /* Job control (jobctl.c): written under the process lock. */
   _Atomic int stopped; /* the stop signal while stopped, else 0 */
   _Atomic int pgrp_orphaned;
@@ -394,6 +407,7 @@ struct after {
   int stop_sig;        /* the default process stops the host process with it */
   vsig_pid_t jc_pid;   /* a process stopped (jc_sig a stop signal) or continued */
   int jc_sig;          /* (SIGCONT): its parent and the embedder are told */
+  uint32_t jc_seq;     /* its place in the process's stops and continues */
   vsig_pid_t dead_pid; /* a process was terminated by dead_sig */
   int dead_sig;
   bool dead_default;
@@ -417,8 +431,9 @@ static inline bool proc_stopped(const struct vsig_proc *p) {
   return atomic_load_explicit(&p->stopped, memory_order_relaxed) != 0;
 }
 /* Report a stop or continue to the parent and the embedder (no lock held). */
-void jobctl_report(vsig_pid_t pid, int sig);
-void jobctl_callback(vsig_pid_t pid, int sig); /* the embedder's part */
+void jobctl_report(vsig_pid_t pid, int sig, uint32_t seq);
+/* The embedder's part; p pinned (or otherwise kept) by the caller. */
+void jobctl_callback(struct vsig_proc *p, int sig, uint32_t seq);
 static inline bool sig_is_stop(int sig) { return sig_default(sig) == DFL_STOP; }
 
 /* A default action that discards the signal: true. A stop signal's stop is
@@ -445,10 +460,12 @@ void tree_unlink(struct vsig_proc *p); /* from its parent's children */
 /* Callbacks owed for processes that ended or stopped while the registry lock
  * was held (a group walk): posted with the lock held, run by notes_drain with
  * no lock held. Each process has one slot; it is pinned while posted. */
-void note_post(struct vsig_proc *p, bool dead, int jc_sig);
+void note_post(struct vsig_proc *p, bool dead, int jc_sig, uint32_t jc_seq);
+/* The parent's part of every posted note (registry lock held, after a walk). */
+void notes_parent_part(void);
 void notes_drain(void);
 /* jobctl_report's part under the registry lock. */
-void jobctl_report_locked(struct vsig_proc *p, int sig, struct after *a);
+void jobctl_report_locked(struct vsig_proc *p, int sig, uint32_t seq, struct after *a);
 /* Remove p (no threads left) from everything and free it unless pinned. */
 void proc_remove(struct vsig_proc *p);
 /* Wake the threads of p waiting for a child. */
@@ -461,6 +478,7 @@ int pgrp_join_new(struct vsig_proc *p, vsig_pid_t pgid, vsig_pid_t sid); /* -ENO
 void pgrp_join(struct vsig_proc *p, struct pgrp *g);
 void pgrp_leave(struct vsig_proc *p);
 struct pgrp *pgrp_find(vsig_pid_t pgid);
+bool pgrp_id_in_use(vsig_pid_t id); /* a group's or a session's id */
 vsig_pid_t pgrp_id(const struct pgrp *g);
 struct vsig_proc *pgrp_members(const struct pgrp *g);
 /* Whether m keeps its group from being orphaned changed (its parent, its
@@ -475,8 +493,9 @@ void notes_reset(void); /* after fork */
 /* May a thread of sender (NULL: from outside any process, privileged) send sig to p? */
 bool cred_may_signal(struct vsig_proc *sender, struct vsig_proc *p, int sig);
 /* Send sig to every member of group g the sender may signal (kill(-pgid)):
- * 0 if any was sent, else the last error (-ESRCH: an empty group).
- * Registry lock held on entry, dropped and retaken around callbacks. */
+ * 0 if any was sent, else the last error (-ESRCH: an empty group). Registry
+ * lock held throughout: ends and stops become notes (notes_parent_part, then
+ * notes_drain once the lock is dropped). */
 int pgrp_send(struct pgrp *g, int sig, const vsig_siginfo_t *info, struct vsig_thr *self,
               struct after *out);
 /* kill(-pgid) (pgid 0: the caller's group), with kill's checks (kill.c). */

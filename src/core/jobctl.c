@@ -33,6 +33,7 @@ void jobctl_stop(struct vsig_proc *p, int sig, struct after *a) {
   if (atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD || proc_stopped(p))
     return;
   atomic_store(&p->stopped, sig);
+  a->jc_seq = ++p->jc_seq;
   struct vsig_thr *self = vsig__tls_self;
   for (struct vsig_thr *t = p->threads; t; t = t->next) {
     atomic_store(&t->attention, 1); /* seq_cst: see deliver_self */
@@ -77,6 +78,7 @@ static void continue_proc(struct vsig_proc *p, struct vsig_thr *self, struct aft
   }
   a->jc_pid = p->pid;
   a->jc_sig = VSIG_SIGCONT;
+  a->jc_seq = ++p->jc_seq;
 }
 
 void jobctl_generated(struct vsig_proc *p, int sig, struct after *a) {
@@ -111,10 +113,12 @@ void vsig_set_jobctl_callback(vsig_jobctl_fn fn, void *arg) {
 }
 
 /* The parent learns of it through SIGCHLD and its waits (unless SA_NOCLDSTOP),
- * then the embedder through its callback. */
-void jobctl_report_locked(struct vsig_proc *p, int sig, struct after *a) {
-  if (p->exit_done)
+ * then the embedder through its callback. Reports can reach here out of order
+ * (two senders racing): one older than the last applied is dropped. */
+void jobctl_report_locked(struct vsig_proc *p, int sig, uint32_t seq, struct after *a) {
+  if (p->exit_done || (int32_t)(seq - p->jc_reported) <= 0)
     return;
+  p->jc_reported = seq;
   if (sig == VSIG_SIGCONT) {
     p->chld_cont = true;
     p->chld_stop = 0;
@@ -126,25 +130,52 @@ void jobctl_report_locked(struct vsig_proc *p, int sig, struct after *a) {
   }
 }
 
-void jobctl_callback(vsig_pid_t pid, int sig) {
+/* One caller at a time per process runs the callback, for the latest state,
+ * and again while it changed meanwhile: the embedder sees the process's
+ * states in order, a quick stop and continue possibly folded into none. */
+void jobctl_callback(struct vsig_proc *p, int sig, uint32_t seq) {
   host_lock(&jc_lock);
-  vsig_jobctl_fn fn = jc_fn;
-  void *arg = jc_arg;
+  if ((int32_t)(seq - p->jc_want_seq) > 0) {
+    p->jc_want_seq = seq;
+    p->jc_want = sig == VSIG_SIGCONT ? 0 : sig;
+  }
+  if (p->jc_calling) {
+    host_unlock(&jc_lock); /* the caller in progress takes it */
+    return;
+  }
+  p->jc_calling = true;
+  while (p->jc_want != p->jc_told && !p->exit_done &&
+         atomic_load_explicit(&p->state, memory_order_relaxed) != P_DEAD) {
+    int want = p->jc_want;
+    p->jc_told = want;
+    vsig_jobctl_fn fn = jc_fn;
+    void *arg = jc_arg;
+    host_unlock(&jc_lock);
+    if (fn)
+      fn(p->pid, want != 0, want ? want : VSIG_SIGCONT, arg);
+    host_lock(&jc_lock);
+  }
+  p->jc_calling = false;
   host_unlock(&jc_lock);
-  if (fn)
-    fn(pid, sig != VSIG_SIGCONT, sig, arg);
 }
 
-void jobctl_report(vsig_pid_t pid, int sig) {
+void jobctl_report(vsig_pid_t pid, int sig, uint32_t seq) {
   struct after a = {0};
   reg_lock();
   struct vsig_proc *p = reg_find_proc(pid);
-  if (p)
-    jobctl_report_locked(p, sig, &a);
+  if (p) {
+    jobctl_report_locked(p, sig, seq, &a);
+    reg_pin(p); /* for the callback, run without the lock */
+  }
   reg_unlock();
   after_run(vsig__tls_self, &a);
-  if (p)
-    jobctl_callback(pid, sig);
+  if (!p)
+    return;
+  jobctl_callback(p, sig, seq);
+  reg_lock();
+  if (reg_unpin(p))
+    proc_free(p);
+  reg_unlock();
 }
 
 static int api_proc_stopped(vsig_pid_t pid, int *stopped) {

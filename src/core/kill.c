@@ -33,6 +33,7 @@ static int kill_all(int sig, struct vsig_thr *self, const vsig_siginfo_t *info) 
     else
       sent++;
   }
+  notes_parent_part();
   reg_unlock();
   after_run(self, &out);
   if (sent)
@@ -57,6 +58,7 @@ static int group_send(vsig_pid_t pgid, int sig, struct vsig_thr *self, const vsi
     pgid = self && self->proc->pgrp ? pgrp_id(self->proc->pgrp) : 0;
   struct pgrp *g = pgid ? pgrp_find(pgid) : NULL;
   int rc = g ? pgrp_send(g, sig, info, self, &a) : -ESRCH;
+  notes_parent_part();
   reg_unlock();
   after_run(self, &a);
   return rc;

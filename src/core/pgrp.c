@@ -28,6 +28,46 @@ static struct pgrp **tab;
 static size_t tab_size, tab_count;
 static struct pgrp *hup_head;
 
+/* sid -> the number of groups in that session, so that a pid still naming a
+ * session is not handed out again (registry.c). */
+struct sess {
+  struct sess *next;
+  vsig_pid_t sid;
+  size_t groups;
+};
+static struct sess *sess_tab[256];
+
+static struct sess **sess_slot(vsig_pid_t sid) {
+  struct sess **pp = &sess_tab[(uint32_t)sid % 256];
+  while (*pp && (*pp)->sid != sid)
+    pp = &(*pp)->next;
+  return pp;
+}
+
+static bool sess_ref(vsig_pid_t sid) {
+  struct sess **pp = sess_slot(sid);
+  if (!*pp) {
+    struct sess *s = calloc(1, sizeof *s);
+    if (!s)
+      return false;
+    s->sid = sid;
+    *pp = s;
+  }
+  (*pp)->groups++;
+  return true;
+}
+
+static void sess_unref(vsig_pid_t sid) {
+  struct sess **pp = sess_slot(sid);
+  if (*pp && --(*pp)->groups == 0) {
+    struct sess *s = *pp;
+    *pp = s->next;
+    free(s);
+  }
+}
+
+bool pgrp_id_in_use(vsig_pid_t id) { return pgrp_find(id) || *sess_slot(id); }
+
 static size_t slot(vsig_pid_t pgid, size_t size) {
   return ((uint32_t)pgid * 2654435761u) & (size - 1);
 }
@@ -86,6 +126,10 @@ static struct pgrp *pgrp_new(vsig_pid_t pgid, vsig_pid_t sid) {
   struct pgrp *g = calloc(1, sizeof *g);
   if (!g)
     return NULL;
+  if (!sess_ref(sid)) {
+    free(g);
+    return NULL;
+  }
   g->pgid = pgid;
   g->sid = sid;
   g->orphaned = true;
@@ -142,6 +186,7 @@ void pgrp_leave(struct vsig_proc *p) {
   tab_count--;
   if (g->hup_posted)
     hup_unpost(g);
+  sess_unref(g->sid);
   free(g);
 }
 
@@ -155,6 +200,12 @@ void pgrp_reset(void) {
     }
   tab_count = 0;
   hup_head = NULL;
+  for (int i = 0; i < 256; i++)
+    while (sess_tab[i]) {
+      struct sess *x = sess_tab[i];
+      sess_tab[i] = x->next;
+      free(x);
+    }
 }
 
 /* ---- orphaned groups ---------------------------------------------------------------- */
@@ -217,6 +268,7 @@ void pgrp_hup_drain(void) {
     pgrp_send(g, VSIG_SIGHUP, &info, NULL, &a);
     info.si_signo = VSIG_SIGCONT;
     pgrp_send(g, VSIG_SIGCONT, &info, NULL, &a);
+    notes_parent_part();
     reg_unlock();
     after_run(vsig__tls_self, &a);
   }
@@ -228,7 +280,7 @@ void pgrp_hup_drain(void) {
  * stops become notes, run once it is dropped. */
 void after_defer(struct vsig_proc *m, struct after *b, struct after *out) {
   if (b->dead_pid || b->jc_pid)
-    note_post(m, b->dead_pid != 0, b->jc_pid ? b->jc_sig : 0);
+    note_post(m, b->dead_pid != 0, b->jc_pid ? b->jc_sig : 0, b->jc_seq);
   if (b->deliver_self)
     out->deliver_self = 1;
   if (b->stop_sig)

@@ -174,6 +174,10 @@ static int api_proc_create(const vsig_proc_attr_t *attr, vsig_pid_t *pid) {
     }
   } else if (a.parent == 0 && self) {
     parent = self->proc;
+    if (parent->exit_done || atomic_load_explicit(&parent->state, memory_order_relaxed) == P_DEAD) {
+      reg_unlock();
+      return ESRCH; /* a thread of an ended process makes no children */
+    }
   } else if (a.parent == 0 && !vsig__tls_outside) {
     parent = proc_default();
   }
@@ -275,7 +279,7 @@ void after_run(struct vsig_thr *self, struct after *a) {
   if (a->dead_pid)
     proc_notify_dead(a->dead_pid, a->dead_sig, a->dead_default);
   if (a->jc_pid)
-    jobctl_report(a->jc_pid, a->jc_sig);
+    jobctl_report(a->jc_pid, a->jc_sig, a->jc_seq);
   notes_drain();
   pgrp_hup_drain();
   if (a->stop_sig)
@@ -303,6 +307,9 @@ int vsig_proc_create(const vsig_proc_attr_t *attr, vsig_pid_t *pid) {
 int vsig_proc_destroy(vsig_pid_t pid) {
   API_ENTER();
   int rc = api_proc_destroy(pid);
+  /* Its children's groups may have been orphaned with a stopped member. */
+  notes_drain();
+  pgrp_hup_drain();
   api_leave();
   return rc;
 }

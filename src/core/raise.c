@@ -13,7 +13,10 @@ static int do_raise(int sig) {
   if (!t)
     return no_self();
   struct vsig_proc *p = t->proc;
-  if (!(atomic_load_explicit(&t->mask, memory_order_relaxed) & SIGBIT(sig)) &&
+  /* SIGCONT and the stop signals act at generation (job control): never the
+   * fast path. */
+  bool jobctl = sig == VSIG_SIGCONT || sig_is_stop(sig);
+  if (!jobctl && !(atomic_load_explicit(&t->mask, memory_order_relaxed) & SIGBIT(sig)) &&
       !atomic_load_explicit(&t->attention, memory_order_acquire)) {
     vsig_sigaction_t act;
     action_read(p, sig, &act);

@@ -196,7 +196,9 @@ vsig_pid_t reg_next_pid(void) {
   for (;;) {
     vsig_pid_t pid = next_pid;
     next_pid = pid == INT32_MAX ? (1 << 22) + 1 : pid + 1;
-    if (!reg_find_proc(pid))
+    /* Not a living process's, nor a group's or session's id (POSIX: a
+     * process id is not reused while it names a group). */
+    if (!reg_find_proc(pid) && !pgrp_id_in_use(pid))
       return pid;
   }
 }

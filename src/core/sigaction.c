@@ -34,6 +34,10 @@ static int do_sigaction(int sig, const vsig_sigaction_t *act, vsig_sigaction_t *
   if (!t)
     return no_self();
   struct vsig_proc *p = t->proc;
+  /* Host signals sent before the change take the action they were sent
+   * under (a SIGCHLD at SIG_DFL is discarded, not given to a new handler). */
+  if (act && p->is_default)
+    host_signals_in();
   vsig_sigaction_t old, new;
   if (act) {
     new = *act; /* act and oact may be the same object */

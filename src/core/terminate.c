@@ -26,13 +26,11 @@ void proc_end(struct vsig_proc *p, int sig, int code, struct after *a) {
     memset(t->claims, 0, sizeof t->claims);
     atomic_store(&t->claimed_set, 0);
     atomic_store(&t->attention, 1); /* seq_cst: see deliver_self */
-    if (was_stopped) {
-      host_event_signal(&t->ev); /* parked */
-    } else if (t->state == T_INTR || t->state == T_SIGWAIT) {
-      host_event_signal(&t->ev);
-      if (t->wake_fn)
-        t->wake_fn(t->wake_arg);
-    }
+    bool waiting = t->state == T_INTR || t->state == T_SIGWAIT;
+    if (was_stopped || waiting)
+      host_event_signal(&t->ev); /* parked, or in a vsig wait */
+    if (waiting && t->wake_fn)
+      t->wake_fn(t->wake_arg); /* in the embedder's call, stopped or not */
   }
   a->dead_pid = p->pid;
   a->dead_sig = sig;

@@ -64,13 +64,21 @@ struct vsig_proc *tree_reaper(struct vsig_proc *dying) {
 
 /* p's children (zombies too) go to the reaper; a zombie among them is
  * reported to it, as if it had just ended. */
+/* Whether a is k or one of k's descendants (a named reaper may be). */
+static bool within(const struct vsig_proc *a, const struct vsig_proc *k) {
+  for (; a; a = a->parent)
+    if (a == k)
+      return true;
+  return false;
+}
+
 static void reparent_kids(struct vsig_proc *p, struct after *a) {
   struct vsig_proc *r = tree_reaper(p);
   while (p->kids) {
     struct vsig_proc *k = p->kids;
     unlink_raw(k);
-    if (r && r != k)
-      kid_link(k, r);
+    if (r && !within(r, k))
+      kid_link(k, r); /* never under itself: then it has no parent */
     /* Its group may have lost its link to a shell: SIGHUP if stopped. */
     pgrp_recount(k, true);
     if (k->exit_done && !k->reaped) {

@@ -84,28 +84,18 @@ static void leave(struct vsig_thr *t) {
   host_unlock(&t->proc->lock);
 }
 
+/* As the kernel: the children first (a ready child is returned even when a
+ * handler is due; the handler runs as the call returns), then the signals
+ * (EINTR, or restart), then sleep. */
 static int wait_loop(struct vsig_thr *t, int idtype, vsig_pid_t id, int options, struct wres *r) {
   struct vsig_proc *p = t->proc;
   for (;;) {
     host_lock(&p->lock);
     jobctl_park(t);
-    if (atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD) {
-      host_unlock(&p->lock);
-      return -ECANCELED;
-    }
-    if (thread_takeable(t, atomic_load_explicit(&t->mask, memory_order_relaxed))) {
-      t->child_wait = false;
-      set_state(t, T_READY);
-      host_unlock(&p->lock);
-      bool restart = true;
-      int n = deliver_self(t, &restart);
-      if (n < 0)
-        return n;
-      if (n > 0 && !restart)
-        return -EINTR;
-      continue;
-    }
+    bool dead = atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD;
     host_unlock(&p->lock);
+    if (dead)
+      return -ECANCELED;
     reg_lock();
     int rc = scan(p, idtype, id, options, r);
     if (rc != 0 || (options & VSIG_WNOHANG)) {
@@ -113,10 +103,22 @@ static int wait_loop(struct vsig_thr *t, int idtype, vsig_pid_t id, int options,
       return rc;
     }
     host_lock(&p->lock);
-    if (proc_stopped(p) || atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD ||
-        thread_takeable(t, atomic_load_explicit(&t->mask, memory_order_relaxed))) {
+    if (proc_stopped(p) || atomic_load_explicit(&p->state, memory_order_relaxed) == P_DEAD) {
       host_unlock(&p->lock);
       reg_unlock();
+      continue;
+    }
+    if (thread_takeable(t, atomic_load_explicit(&t->mask, memory_order_relaxed))) {
+      t->child_wait = false;
+      set_state(t, T_READY);
+      host_unlock(&p->lock);
+      reg_unlock();
+      bool restart = true;
+      int n = deliver_self(t, &restart);
+      if (n < 0)
+        return n;
+      if (n > 0 && !restart)
+        return -EINTR;
       continue;
     }
     t->child_wait = true;
@@ -146,6 +148,12 @@ static int do_wait(int idtype, vsig_pid_t id, int options, struct wres *r) {
   clock_wait_end(t);
   leave(t);
   guard.left = true;
+  /* A reaped child's own children may have orphaned a group (SIGHUP). */
+  notes_drain();
+  pgrp_hup_drain();
+  /* Handlers that became due meanwhile run as the call returns. */
+  if (rc >= 0 && atomic_load_explicit(&t->attention, memory_order_acquire))
+    deliver_self(t, NULL);
   return rc;
 }
 
