@@ -88,6 +88,8 @@ void proc_remove(struct vsig_proc *p) {
 /* ---- notes ----------------------------------------------------------------------- */
 
 static struct vsig_proc *notes_head, *notes_tail;
+/* Posted and not yet taken: every after_run looks, without the lock. */
+static _Atomic int notes_count;
 
 void note_post(struct vsig_proc *p, bool dead, int jc_sig, uint32_t jc_seq) {
   if (dead) {
@@ -105,6 +107,7 @@ void note_post(struct vsig_proc *p, bool dead, int jc_sig, uint32_t jc_seq) {
   if (p->note_posted)
     return;
   p->note_posted = true;
+  atomic_fetch_add_explicit(&notes_count, 1, memory_order_relaxed);
   reg_pin(p);
   p->note_next = NULL;
   if (notes_tail)
@@ -137,14 +140,19 @@ void notes_parent_part(void) {
     note_parent(p);
 }
 
-void notes_reset(void) { notes_head = notes_tail = NULL; }
+void notes_reset(void) {
+  notes_head = notes_tail = NULL;
+  atomic_store(&notes_count, 0);
+}
 
 /* One drain per thread at a time: a callback's own vsig calls leave the notes
  * after theirs to the loop below, so callbacks run in the order posted. */
 static _Thread_local int draining;
 
 void notes_drain(void) {
-  if (draining)
+  /* A note is posted before the lock its poster holds is dropped, and the
+   * poster drains after: it sees its own. */
+  if (draining || !atomic_load_explicit(&notes_count, memory_order_relaxed))
     return;
   draining = 1;
   for (;;) {
@@ -159,6 +167,7 @@ void notes_drain(void) {
     if (!notes_head)
       notes_tail = NULL;
     p->note_posted = false;
+    atomic_fetch_sub_explicit(&notes_count, 1, memory_order_relaxed);
     note_parent(p);
     vsig_pid_t pid = p->pid;
     bool dead = p->note_dead;
