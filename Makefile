@@ -7,7 +7,7 @@ CMAKE_FLAGS ?=
 PREFIX ?= /usr/local
 
 .PHONY: all demo check bench asan tsan install man-check header-check consumers format \
-	format-check clean wasix-demo fuzz
+	format-check clean wasix-demo fuzz tsan-posix
 
 all: $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j$(JOBS)
@@ -32,6 +32,12 @@ asan:
 tsan:
 	$(MAKE) all BUILD=build-tsan CMAKE_FLAGS="-DVSIG_SANITIZE=thread -DCMAKE_BUILD_TYPE=RelWithDebInfo"
 	ctest --test-dir build-tsan --output-on-failure -j$(JOBS) -L concurrency
+
+# The programs on libvsig-posix (differential and posix) under ThreadSanitizer:
+# on demand, not in CI (why in CMakeLists.txt).
+tsan-posix:
+	$(MAKE) all BUILD=build-tsan CMAKE_FLAGS="-DVSIG_SANITIZE=thread -DCMAKE_BUILD_TYPE=RelWithDebInfo"
+	ctest --test-dir build-tsan --output-on-failure -j$(JOBS) -L tsan-posix
 
 # Libraries, headers, vsig.pc, the CMake package and the manual under PREFIX.
 install: all

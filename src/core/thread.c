@@ -232,18 +232,19 @@ static int create(pthread_t *host, vsig_thread_t *thread, vsig_pid_t pid, int pr
   }
   vsig_thread_t id = t->node.key;
   *c = (struct start_ctx){t, start, arg};
-  pthread_t h;
+  /* The caller's handle is written by the host's pthread_create itself,
+   * before the new thread runs (as glibc does): its code may read it. */
+  pthread_t h, *hp = host ? host : &h;
   rc =
-      create_fn ? create_fn(&h, attr, trampoline, c) : host_pthread_create(&h, attr, trampoline, c);
+      create_fn ? create_fn(hp, attr, trampoline, c) : host_pthread_create(hp, attr, trampoline, c);
   if (rc) {
     free(c);
     thread_remove(t);
     return rc;
   }
+  h = *hp;
   /* The new thread may already have run and exited: touch it only by id. */
   note_host(id, h);
-  if (host)
-    *host = h;
   if (thread)
     *thread = id;
   return 0;

@@ -6,6 +6,7 @@
 #include <semaphore.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -150,7 +151,7 @@ static void *spinner(void *arg) {
 /* Unblocks SIGUSR1 and sleeps in read() on a pipe nobody writes: EINTR. */
 static int never[2];
 static int read_result, read_errno;
-static volatile pid_t reader_tid;
+static _Atomic pid_t reader_tid; /* written by another thread */
 static void *reader(void *arg) {
   (void)arg;
   sigset_t usr1;

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -119,7 +120,7 @@ static void on_usr1(int sig) {
   handler_thread = pthread_self();
 }
 
-static volatile pid_t exited_tid;
+static _Atomic pid_t exited_tid; /* written by another thread */
 static void *exits_at_once(void *arg) {
   (void)arg;
   exited_tid = gettid();

@@ -140,7 +140,7 @@ static const char *code(int c) {
   }
 }
 
-static int ready[2], go_on[2];
+static int ready[2], go_on[2], start_p[2];
 
 static void *thread_main(void *arg) {
   (void)arg;
@@ -148,6 +148,11 @@ static void *thread_main(void *arg) {
   sigset_t none;
   sigemptyset(&none);
   if (write(ready[1], "r", 1) != 1)
+    return NULL;
+  /* Both are pending before the first sigsuspend: which one the kernel takes
+   * first does not depend on how fast this thread wakes. */
+  char s;
+  if (read(start_p[0], &s, 1) != 1)
     return NULL;
   while (runs < 2)
     sigsuspend(&none);
@@ -177,7 +182,7 @@ int main(void) {
   sigaddset(&set, SIGUSR1);
   sigaddset(&set, SIGRTMIN);
   pthread_sigmask(SIG_BLOCK, &set, NULL);
-  if (pipe(ready) || pipe(go_on))
+  if (pipe(ready) || pipe(go_on) || pipe(start_p))
     return 1;
   pthread_create(&target, NULL, thread_main, NULL);
   char c;
@@ -194,6 +199,8 @@ int main(void) {
          pthread_sigqueue(target, 65, (union sigval){.sival_int = 1}));
   result("pthread_sigqueue(thread, -1, 1)",
          pthread_sigqueue(target, -1, (union sigval){.sival_int = 1}));
+  if (write(start_p[1], "s", 1) != 1)
+    return 1;
   if (write(go_on[1], "g", 1) != 1)
     return 1;
   if (read(ready[0], &c, 1) != 1)
