@@ -89,7 +89,7 @@ void proc_remove(struct vsig_proc *p) {
 
 static struct vsig_proc *notes_head, *notes_tail;
 /* Posted and not yet taken: every after_run looks, without the lock. */
-static _Atomic int notes_count;
+_Atomic int vsig__notes_count;
 
 void note_post(struct vsig_proc *p, bool dead, int jc_sig, uint32_t jc_seq) {
   if (dead) {
@@ -107,7 +107,7 @@ void note_post(struct vsig_proc *p, bool dead, int jc_sig, uint32_t jc_seq) {
   if (p->note_posted)
     return;
   p->note_posted = true;
-  atomic_fetch_add_explicit(&notes_count, 1, memory_order_relaxed);
+  atomic_fetch_add_explicit(&vsig__notes_count, 1, memory_order_relaxed);
   reg_pin(p);
   p->note_next = NULL;
   if (notes_tail)
@@ -142,7 +142,7 @@ void notes_parent_part(void) {
 
 void notes_reset(void) {
   notes_head = notes_tail = NULL;
-  atomic_store(&notes_count, 0);
+  atomic_store(&vsig__notes_count, 0);
 }
 
 /* One drain per thread at a time: a callback's own vsig calls leave the notes
@@ -152,7 +152,7 @@ static _Thread_local int draining;
 void notes_drain(void) {
   /* A note is posted before the lock its poster holds is dropped, and the
    * poster drains after: it sees its own. */
-  if (draining || !atomic_load_explicit(&notes_count, memory_order_relaxed))
+  if (draining || !atomic_load_explicit(&vsig__notes_count, memory_order_relaxed))
     return;
   draining = 1;
   for (;;) {
@@ -167,7 +167,7 @@ void notes_drain(void) {
     if (!notes_head)
       notes_tail = NULL;
     p->note_posted = false;
-    atomic_fetch_sub_explicit(&notes_count, 1, memory_order_relaxed);
+    atomic_fetch_sub_explicit(&vsig__notes_count, 1, memory_order_relaxed);
     note_parent(p);
     vsig_pid_t pid = p->pid;
     bool dead = p->note_dead;

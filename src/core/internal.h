@@ -98,9 +98,11 @@ struct uacct {
   _Atomic size_t max;
 };
 struct uacct *uacct_get(vsig_uid_t uid); /* registry lock; NULL: ENOMEM */
-bool uacct_charge(struct uacct *u);      /* false: at the limit */
-void uacct_uncharge(struct uacct *u);
 struct vsig_proc;
+#define UACCT_BATCH 8
+bool uacct_charge_slow(struct vsig_proc *p);
+void uacct_uncharge_slow(struct vsig_proc *p);
+size_t uacct_held(const struct vsig_proc *p);
 int uacct_move(struct vsig_proc *p, vsig_uid_t uid); /* registry lock; -ENOMEM */
 void uacct_reset_after_fork(void);
 
@@ -233,6 +235,7 @@ struct vsig_proc {
 
   struct qentry *pool;
   struct uacct *acct; /* charged for the pool slots in use (uid.c) */
+  size_t acct_room;   /* taken from acct, not in use yet */
   struct qnode *pool_free;
   size_t pool_nfree;
   /* The host bridge waits here for room when the pool is full, so that host
@@ -367,6 +370,19 @@ void reg_reset(void);
 uint64_t reg_next_thread_id(void);
 vsig_pid_t reg_next_pid(void);
 
+/* Per-user accounts: the room a process set aside first (uid.c). */
+static inline bool uacct_charge(struct vsig_proc *p) { /* false: at the limit */
+  if (__builtin_expect(p->acct_room != 0, 1)) {
+    p->acct_room--;
+    return true;
+  }
+  return uacct_charge_slow(p);
+}
+static inline void uacct_uncharge(struct vsig_proc *p) {
+  if (__builtin_expect(++p->acct_room >= 2 * UACCT_BATCH, 0))
+    uacct_uncharge_slow(p);
+}
+
 /* Queues (queue.c). Process lock held. */
 bool sigq_put(struct vsig_proc *p, struct sigq *q, int sig, struct inst *in); /* false: merged */
 bool sigq_take(struct vsig_proc *p, struct sigq *q, int sig, struct inst *out);
@@ -412,7 +428,17 @@ struct after {
   int dead_sig;
   bool dead_default;
 };
-void after_run(struct vsig_thr *self, struct after *a);
+void after_run_slow(struct vsig_thr *self, struct after *a);
+/* Posted notes and orphaned groups waiting for their SIGHUP (exit.c, pgrp.c). */
+extern _Atomic int vsig__notes_count, vsig__hup_count;
+/* Inline for the common send that left nothing to do. */
+static inline void after_run(struct vsig_thr *self, struct after *a) {
+  if (__builtin_expect(a->dead_pid || a->jc_pid || a->stop_sig || a->deliver_self ||
+                           atomic_load_explicit(&vsig__notes_count, memory_order_relaxed) ||
+                           atomic_load_explicit(&vsig__hup_count, memory_order_relaxed),
+                       0))
+    after_run_slow(self, a);
+}
 static inline bool after_pending(const struct after *a) {
   return a->dead_pid || a->jc_pid || a->stop_sig || a->deliver_self;
 }
@@ -424,17 +450,26 @@ void jobctl_stop(struct vsig_proc *p, int sig, struct after *a);
 /* Generation of SIGCONT continues the process and discards pending stop
  * signals; generation of a stop signal discards pending SIGCONT. */
 void jobctl_generated(struct vsig_proc *p, int sig, struct after *a);
-/* Sleep while the process is stopped (and alive); the lock is dropped while
- * sleeping. Returns whether it slept. */
-bool jobctl_park(struct vsig_thr *t);
 static inline bool proc_stopped(const struct vsig_proc *p) {
   return atomic_load_explicit(&p->stopped, memory_order_relaxed) != 0;
+}
+/* Sleep while the process is stopped (and alive); the lock is dropped while
+ * sleeping. Returns whether it slept. The test is inline: every frame asks. */
+bool jobctl_park_slow(struct vsig_thr *t);
+static inline bool jobctl_park(struct vsig_thr *t) {
+  return __builtin_expect(proc_stopped(t->proc), 0) && jobctl_park_slow(t);
 }
 /* Report a stop or continue to the parent and the embedder (no lock held). */
 void jobctl_report(vsig_pid_t pid, int sig, uint32_t seq);
 /* The embedder's part; p pinned (or otherwise kept) by the caller. */
 void jobctl_callback(struct vsig_proc *p, int sig, uint32_t seq);
-static inline bool sig_is_stop(int sig) { return sig_default(sig) == DFL_STOP; }
+#define STOP_SIGNALS                                                                               \
+  (SIGBIT(VSIG_SIGSTOP) | SIGBIT(VSIG_SIGTSTP) | SIGBIT(VSIG_SIGTTIN) | SIGBIT(VSIG_SIGTTOU))
+/* A bit test, not a call: raise's fast path asks. */
+static inline bool sig_is_stop(int sig) { return (STOP_SIGNALS & SIGBIT(sig)) != 0; }
+static inline bool sig_is_jobctl(int sig) {
+  return ((STOP_SIGNALS | SIGBIT(VSIG_SIGCONT)) & SIGBIT(sig)) != 0;
+}
 
 /* A default action that discards the signal: true. A stop signal's stop is
  * taken here (a stop discards the instance that caused it). */

@@ -19,9 +19,6 @@ static host_lock_t jc_lock = PTHREAD_MUTEX_INITIALIZER;
 static vsig_jobctl_fn jc_fn;
 static void *jc_arg;
 
-#define STOP_SIGNALS                                                                               \
-  (SIGBIT(VSIG_SIGSTOP) | SIGBIT(VSIG_SIGTSTP) | SIGBIT(VSIG_SIGTTIN) | SIGBIT(VSIG_SIGTTOU))
-
 void jobctl_stop(struct vsig_proc *p, int sig, struct after *a) {
   if (p->is_default && atomic_load_explicit(&vsig__bridge_on, memory_order_relaxed)) {
     a->stop_sig = sig; /* the host process stops, as natively */
@@ -92,7 +89,7 @@ void jobctl_generated(struct vsig_proc *p, int sig, struct after *a) {
   }
 }
 
-bool jobctl_park(struct vsig_thr *t) {
+bool jobctl_park_slow(struct vsig_thr *t) {
   struct vsig_proc *p = t->proc;
   bool slept = false;
   while (proc_stopped(p) && atomic_load_explicit(&p->state, memory_order_relaxed) != P_DEAD) {

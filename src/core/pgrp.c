@@ -27,7 +27,7 @@ struct pgrp {
 static struct pgrp **tab;
 static size_t tab_size, tab_count;
 static struct pgrp *hup_head;
-static _Atomic int hup_count; /* groups on the list: looked at without the lock */
+_Atomic int vsig__hup_count; /* groups on the list: looked at without the lock */
 
 /* sid -> the number of groups in that session, so that a pid still naming a
  * session is not handed out again (registry.c). */
@@ -155,7 +155,7 @@ static void hup_unpost(struct pgrp *g) {
   for (struct pgrp **pp = &hup_head; *pp; pp = &(*pp)->hup_next)
     if (*pp == g) {
       *pp = g->hup_next;
-      atomic_fetch_sub_explicit(&hup_count, 1, memory_order_relaxed);
+      atomic_fetch_sub_explicit(&vsig__hup_count, 1, memory_order_relaxed);
       break;
     }
   g->hup_posted = false;
@@ -202,7 +202,7 @@ void pgrp_reset(void) {
     }
   tab_count = 0;
   hup_head = NULL;
-  atomic_store(&hup_count, 0);
+  atomic_store(&vsig__hup_count, 0);
   for (int i = 0; i < 256; i++)
     while (sess_tab[i]) {
       struct sess *x = sess_tab[i];
@@ -233,7 +233,7 @@ static void flip(struct pgrp *g, bool hup) {
     g->hup_posted = true;
     g->hup_next = hup_head;
     hup_head = g;
-    atomic_fetch_add_explicit(&hup_count, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&vsig__hup_count, 1, memory_order_relaxed);
   }
 }
 
@@ -256,7 +256,7 @@ void pgrp_recount(struct vsig_proc *m, bool hup) {
 /* A group newly orphaned with a stopped member is told SIGHUP then SIGCONT,
  * from no process (the kernel's). */
 void pgrp_hup_drain(void) {
-  if (!atomic_load_explicit(&hup_count, memory_order_relaxed))
+  if (!atomic_load_explicit(&vsig__hup_count, memory_order_relaxed))
     return;
   for (;;) {
     reg_lock();
@@ -267,7 +267,7 @@ void pgrp_hup_drain(void) {
     }
     hup_head = g->hup_next;
     g->hup_posted = false;
-    atomic_fetch_sub_explicit(&hup_count, 1, memory_order_relaxed);
+    atomic_fetch_sub_explicit(&vsig__hup_count, 1, memory_order_relaxed);
     vsig_siginfo_t info = {0};
     info.si_code = VSIG_SI_KERNEL;
     struct after a = {0};

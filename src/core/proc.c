@@ -92,7 +92,7 @@ void proc_forget_default(struct vsig_proc *p) {
 void proc_free(struct vsig_proc *p) {
   /* What it still holds leaves its user's account. */
   if (p->acct && p->pool)
-    atomic_fetch_sub(&p->acct->queued, p->queue_max - p->pool_nfree);
+    atomic_fetch_sub(&p->acct->queued, uacct_held(p));
   timers_free(p);
   pool_destroy(p);
   host_lock_destroy(&p->lock);
@@ -275,7 +275,7 @@ void proc_dead_callback(vsig_pid_t pid, int sig, bool is_default) {
     cur->in_callback--;
 }
 
-void after_run(struct vsig_thr *self, struct after *a) {
+void after_run_slow(struct vsig_thr *self, struct after *a) {
   if (a->dead_pid)
     proc_notify_dead(a->dead_pid, a->dead_sig, a->dead_default);
   if (a->jc_pid)

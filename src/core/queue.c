@@ -111,7 +111,7 @@ void pool_destroy(struct vsig_proc *p) {
  * and the instance travels unqueued. */
 int pool_reserve(struct vsig_proc *p, struct inst *in, bool required) {
   in->n = p->pool_free;
-  if (in->n && !uacct_charge(p->acct))
+  if (in->n && !uacct_charge(p))
     in->n = NULL; /* the user's limit: as a full queue */
   if (in->n) {
     p->pool_free = in->n->next;
@@ -124,7 +124,7 @@ int pool_reserve(struct vsig_proc *p, struct inst *in, bool required) {
 /* A timer's own node needs nothing: sigq_take already marked it free. */
 void pool_release(struct vsig_proc *p, struct inst *in) {
   if (in->n && pool_owns(p, in->n)) {
-    uacct_uncharge(p->acct);
+    uacct_uncharge(p);
     in->n->next = p->pool_free;
     p->pool_free = in->n;
     p->pool_nfree++;

@@ -15,7 +15,7 @@ static int do_raise(int sig) {
   struct vsig_proc *p = t->proc;
   /* SIGCONT and the stop signals act at generation (job control): never the
    * fast path. */
-  bool jobctl = sig == VSIG_SIGCONT || sig_is_stop(sig);
+  bool jobctl = sig_is_jobctl(sig);
   if (!jobctl && !(atomic_load_explicit(&t->mask, memory_order_relaxed) & SIGBIT(sig)) &&
       !atomic_load_explicit(&t->attention, memory_order_acquire)) {
     vsig_sigaction_t act;

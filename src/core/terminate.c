@@ -32,6 +32,9 @@ void proc_end(struct vsig_proc *p, int sig, int code, struct after *a) {
     if (waiting && t->wake_fn)
       t->wake_fn(t->wake_arg); /* in the embedder's call, stopped or not */
   }
+  /* What it held is free again, and so is the room it set aside. */
+  atomic_fetch_sub_explicit(&p->acct->queued, p->acct_room, memory_order_relaxed);
+  p->acct_room = 0;
   a->dead_pid = p->pid;
   a->dead_sig = sig;
   a->dead_default = p->is_default;

@@ -31,17 +31,38 @@ struct uacct *uacct_get(vsig_uid_t uid) {
   return u;
 }
 
-bool uacct_charge(struct uacct *u) {
-  size_t q = atomic_fetch_add_explicit(&u->queued, 1, memory_order_relaxed);
-  if (q < atomic_load_explicit(&u->max, memory_order_relaxed))
+/*
+ * A process takes room from its user's account UACCT_BATCH entries at a time
+ * and gives it back the same way, so that a sigqueue and the take of its
+ * signal cost no atomic operation on a line every process of the user shares.
+ * The room a process holds but does not use (at most 2 * UACCT_BATCH - 1)
+ * counts against the limit: the user's processes never hold more than it, but
+ * may be refused a little before it. Near the limit room is taken one by one.
+ * Process lock held.
+ */
+bool uacct_charge_slow(struct vsig_proc *p) {
+  struct uacct *u = p->acct;
+  size_t max = atomic_load_explicit(&u->max, memory_order_relaxed);
+  size_t q = atomic_fetch_add_explicit(&u->queued, UACCT_BATCH, memory_order_relaxed);
+  if (q + UACCT_BATCH <= max) {
+    p->acct_room = UACCT_BATCH - 1;
+    return true;
+  }
+  atomic_fetch_sub_explicit(&u->queued, UACCT_BATCH, memory_order_relaxed);
+  q = atomic_fetch_add_explicit(&u->queued, 1, memory_order_relaxed);
+  if (q < max)
     return true;
   atomic_fetch_sub_explicit(&u->queued, 1, memory_order_relaxed);
   return false;
 }
 
-void uacct_uncharge(struct uacct *u) {
-  atomic_fetch_sub_explicit(&u->queued, 1, memory_order_relaxed);
+void uacct_uncharge_slow(struct vsig_proc *p) {
+  p->acct_room -= UACCT_BATCH;
+  atomic_fetch_sub_explicit(&p->acct->queued, UACCT_BATCH, memory_order_relaxed);
 }
+
+/* All a process has taken from its account: what it holds and its room. */
+size_t uacct_held(const struct vsig_proc *p) { return p->queue_max - p->pool_nfree + p->acct_room; }
 
 /* p's real user id changed: what it holds moves to the new account.
  * Registry lock held. */
@@ -51,8 +72,9 @@ int uacct_move(struct vsig_proc *p, vsig_uid_t uid) {
     return -ENOMEM;
   host_lock(&p->lock);
   size_t held = p->queue_max - p->pool_nfree;
-  atomic_fetch_sub(&p->acct->queued, held);
-  atomic_fetch_add(&to->queued, held);
+  atomic_fetch_sub(&p->acct->queued, uacct_held(p));
+  atomic_fetch_add(&to->queued, held); /* its room stays behind */
+  p->acct_room = 0;
   p->acct = to;
   host_unlock(&p->lock);
   return 0;
