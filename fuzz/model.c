@@ -182,7 +182,32 @@ static void distribute(struct model *m, int sig, int self) {
 }
 
 /* Generation's checks: 1 go on, 0 dropped, -EAGAIN. */
+/* Discard every pending instance of sig, in the process and each thread. */
+static void discard_everywhere(struct model *m, int sig) {
+  q_drop_sig(m, &m->pp, sig);
+  for (int t = 0; t < M_THREADS; t++) {
+    q_drop_sig(m, &m->th[t].tp, sig);
+    m->th[t].claims[sig] = 0;
+  }
+}
+
+/* Job control at generation, whatever the action or mask: SIGCONT discards
+ * pending stop signals, a stop signal discards a pending SIGCONT. (The
+ * process is a root, its group orphaned, and never gets SIGSTOP: nothing
+ * stops it.) */
+static void jobctl_generated(struct model *m, int sig) {
+  if (sig == 18) {
+    discard_everywhere(m, 19);
+    discard_everywhere(m, 20);
+    discard_everywhere(m, 21);
+    discard_everywhere(m, 22);
+  } else if (sig >= 19 && sig <= 22) {
+    discard_everywhere(m, 18);
+  }
+}
+
 static int prepare(struct model *m, const struct mq *target, struct minst *in, int required) {
+  jobctl_generated(m, in->sig);
   if (m->act[in->sig].hk == HK_IGN)
     return 0;
   in->unq = 0;
@@ -358,7 +383,10 @@ static void timer_generate(struct model *m, int slot) {
     struct mtimer *t = &m->tm[slot];
     sig = t->sig, value = t->value, notify = t->notify, thr = t->thr, queued = &t->queued;
   }
-  if (*queued || m->act[sig].hk == HK_IGN)
+  if (*queued)
+    return;
+  jobctl_generated(m, sig);
+  if (m->act[sig].hk == HK_IGN)
     return;
   struct mq *target = notify == 2 ? &m->th[thr].tp : &m->pp;
   if (!is_rt(sig) && (q_set(target) & BIT(sig)))
@@ -536,13 +564,8 @@ void model_op(struct model *m, const struct fop *op, struct fres *r) {
       if (op->variant == 3)
         a = (struct mact){op->hk == HK_INFO ? HK_PLAIN : op->hk, 0x10000000, 0};
       m->act[sig] = a;
-      if (a.hk == HK_IGN || (a.hk == HK_DFL && dfl_ignores(sig))) {
-        q_drop_sig(m, &m->pp, sig);
-        for (int t = 0; t < M_THREADS; t++) {
-          q_drop_sig(m, &m->th[t].tp, sig);
-          m->th[t].claims[sig] = 0;
-        }
-      }
+      if (a.hk == HK_IGN || (a.hk == HK_DFL && dfl_ignores(sig)))
+        discard_everywhere(m, sig);
     }
     if (op->variant == 3) {
       r->hk = old.hk; /* signal() returns the old handler */
