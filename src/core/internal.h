@@ -237,6 +237,7 @@ struct vsig_proc {
   struct uacct *acct; /* charged for the pool slots in use (uid.c) */
   size_t acct_room;   /* taken from acct, not in use yet */
   struct qnode *pool_free;
+  size_t pool_bump; /* slots from here on were never handed out */
   size_t pool_nfree;
   /* The host bridge waits here for room when the pool is full, so that host
    * real-time signals stay queued in the kernel meanwhile. It is woken when an

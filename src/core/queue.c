@@ -86,17 +86,18 @@ void sigq_drop_all(struct vsig_proc *p, struct sigq *q) {
   }
 }
 
+/* The slots are reserved here but neither cleared nor linked: a slot is
+ * first handed out from the untouched end (pool_bump), so creating a process
+ * touches none of them (and the host maps no page of a large pool it never
+ * uses). Freed slots go to the free list. */
 int pool_init(struct vsig_proc *p, size_t n) {
-  p->pool = calloc(n, sizeof *p->pool);
+  p->pool = malloc(n * sizeof *p->pool);
   if (!p->pool)
     return -ENOMEM;
   p->queue_max = n;
   p->pool_free = NULL;
+  p->pool_bump = 0;
   p->pool_nfree = n;
-  for (size_t i = n; i-- > 0;) {
-    p->pool[i].node.next = p->pool_free;
-    p->pool_free = &p->pool[i].node;
-  }
   return 0;
 }
 
@@ -110,11 +111,16 @@ void pool_destroy(struct vsig_proc *p) {
  * call with nothing changed. Without required, a full pool leaves in->e NULL
  * and the instance travels unqueued. */
 int pool_reserve(struct vsig_proc *p, struct inst *in, bool required) {
-  in->n = p->pool_free;
+  in->n = p->pool_free                  ? p->pool_free
+          : p->pool_bump < p->queue_max ? &p->pool[p->pool_bump].node
+                                        : NULL;
   if (in->n && !uacct_charge(p))
     in->n = NULL; /* the user's limit: as a full queue */
   if (in->n) {
-    p->pool_free = in->n->next;
+    if (p->pool_free)
+      p->pool_free = in->n->next;
+    else
+      p->pool_bump++;
     p->pool_nfree--;
     return 0;
   }
