@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define SIGBIT(s) (UINT64_C(1) << ((s)-1))
 #define ALL_SIGNALS (~UINT64_C(0))
@@ -78,6 +79,18 @@ struct inst {
   vsig_siginfo_t info;
 };
 
+/* An unqueued instance's siginfo, packed to the fields a signal carries (56
+ * bytes where vsig_siginfo_t takes 128: every process and thread has one per
+ * signal). si_signo is the slot's; si_errno and the rest are zero. */
+struct cinfo {
+  int32_t code, pid;
+  uint32_t uid;
+  int32_t status, overrun, timerid;
+  vsig_sigval_t value;
+  void *addr;
+  uint64_t trace_id, trace_sender; /* si_spare_[8], [7] (trace.c) */
+};
+
 /* Pending signals of a process or of a thread. Real-time signals queue in FIFO
  * order; a standard signal (or a real-time one sent by kill when the pool is
  * empty) has one unqueued slot, which comes after the queued instances. */
@@ -86,8 +99,36 @@ struct sigq {
   uint64_t unq;         /* signals whose unqueued slot is used */
   uint32_t count[VSIG_NSIG];
   struct qnode *head[VSIG_NSIG], *tail[VSIG_NSIG];
-  vsig_siginfo_t unq_info[VSIG_NSIG];
+  struct cinfo unq_info[VSIG_NSIG];
 };
+
+static inline void cinfo_pack(struct cinfo *c, const vsig_siginfo_t *i) {
+  c->code = i->si_code;
+  c->pid = i->si_pid;
+  c->uid = i->si_uid;
+  c->status = i->si_status;
+  c->overrun = i->si_overrun;
+  c->timerid = i->si_timerid;
+  c->value = i->si_value;
+  c->addr = i->si_addr;
+  c->trace_id = i->si_spare_[8];
+  c->trace_sender = i->si_spare_[7];
+}
+
+static inline void cinfo_unpack(vsig_siginfo_t *i, const struct cinfo *c, int sig) {
+  memset(i, 0, sizeof *i);
+  i->si_signo = sig;
+  i->si_code = c->code;
+  i->si_pid = c->pid;
+  i->si_uid = c->uid;
+  i->si_status = c->status;
+  i->si_overrun = c->overrun;
+  i->si_timerid = c->timerid;
+  i->si_value = c->value;
+  i->si_addr = c->addr;
+  i->si_spare_[8] = c->trace_id;
+  i->si_spare_[7] = c->trace_sender;
+}
 
 /* ---- per-user accounts (uid.c) ------------------------------------------------ */
 

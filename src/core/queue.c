@@ -16,7 +16,7 @@ bool sigq_put(struct vsig_proc *p, struct sigq *q, int sig, struct inst *in) {
     if (q->unq & SIGBIT(sig))
       return false; /* merges with the unqueued instance already there */
     q->unq |= SIGBIT(sig);
-    q->unq_info[sig] = in->info;
+    cinfo_pack(&q->unq_info[sig], &in->info);
   } else {
     struct qnode *n = in->n;
     if (pool_owns(p, n))
@@ -47,7 +47,7 @@ bool sigq_take(struct vsig_proc *p, struct sigq *q, int sig, struct inst *out) {
   } else if (q->unq & SIGBIT(sig)) {
     q->unq &= ~SIGBIT(sig);
     out->n = NULL;
-    out->info = q->unq_info[sig];
+    cinfo_unpack(&out->info, &q->unq_info[sig], sig);
   } else {
     return false;
   }

@@ -197,8 +197,11 @@ static void discard_sig(struct vsig_proc *p, struct vsig_thr *t, struct sigq *q,
       trace_discard(p, t, sig, &info, reason);
     }
   }
-  if (q->unq & SIGBIT(sig))
-    trace_discard(p, t, sig, &q->unq_info[sig], reason);
+  if (q->unq & SIGBIT(sig)) {
+    vsig_siginfo_t info;
+    cinfo_unpack(&info, &q->unq_info[sig], sig);
+    trace_discard(p, t, sig, &info, reason);
+  }
 }
 
 void trace_discard_queue(struct vsig_proc *p, struct vsig_thr *t, struct sigq *q, int sig,
