@@ -21,7 +21,7 @@ static int prepare(struct vsig_proc *p, struct vsig_thr *t, struct sigq *target,
     why = VSIG_TRACE_DISCARD_ZOMBIE; /* a zombie accepts and drops signals */
     goto drop;
   }
-  if (sig == VSIG_SIGCONT || sig_is_stop(sig))
+  if (sig_is_jobctl(sig))
     jobctl_generated(p, sig, a); /* whatever the action or mask */
   if (handler_of(p, sig) == H_IGN) {
     why = VSIG_TRACE_DISCARD_IGNORED; /* step 1 */

@@ -557,7 +557,6 @@ void pgrp_leave(struct vsig_proc *p);
 struct pgrp *pgrp_find(vsig_pid_t pgid);
 bool pgrp_id_in_use(vsig_pid_t id); /* a group's or a session's id */
 vsig_pid_t pgrp_id(const struct pgrp *g);
-struct vsig_proc *pgrp_members(const struct pgrp *g);
 /* Whether m keeps its group from being orphaned changed (its parent, its
  * group or its end): update the count. With hup, a group that became orphaned
  * with a stopped member is posted for SIGHUP and SIGCONT (a process ended). */

@@ -103,10 +103,6 @@ static int tab_grow(void) {
 }
 
 vsig_pid_t pgrp_id(const struct pgrp *g) { return g->pgid; }
-struct vsig_proc *pgrp_members(const struct pgrp *g) {
-  return g->members;
-}
-
 void pgrp_join(struct vsig_proc *p, struct pgrp *g) {
   p->pgrp = g;
   p->sid = g->sid;

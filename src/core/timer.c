@@ -38,8 +38,7 @@ void timer_generate(struct vsig_timer *t, struct vsig_proc *p, struct after *a) 
   }
   /* A timer's SIGCONT continues and a stop signal's discards a pending
    * SIGCONT, as any sender's (prepare in generate.c). */
-  if ((t->sig == VSIG_SIGCONT || sig_is_stop(t->sig)) &&
-      atomic_load_explicit(&p->state, memory_order_relaxed) != P_DEAD)
+  if (sig_is_jobctl(t->sig) && atomic_load_explicit(&p->state, memory_order_relaxed) != P_DEAD)
     jobctl_generated(p, t->sig, a);
   if (atomic_load_explicit(&p->act[t->sig].handler, memory_order_relaxed) ==
       (uintptr_t)VSIG_SIG_IGN)

@@ -72,7 +72,7 @@ static bool within(const struct vsig_proc *a, const struct vsig_proc *k) {
   return false;
 }
 
-static void reparent_kids(struct vsig_proc *p, struct after *a) {
+void tree_reparent(struct vsig_proc *p, struct after *a) {
   struct vsig_proc *r = tree_reaper(p);
   while (p->kids) {
     struct vsig_proc *k = p->kids;
@@ -95,8 +95,6 @@ static void reparent_kids(struct vsig_proc *p, struct after *a) {
     child_waiters_wake(r);
 }
 
-void tree_reparent(struct vsig_proc *p, struct after *a) { reparent_kids(p, a); }
-
 void tree_detach(struct vsig_proc *p) {
   /* SIGCHLD is sent with no sending thread, so nothing is left to run. */
   struct after a = {0};
@@ -104,7 +102,7 @@ void tree_detach(struct vsig_proc *p) {
   tree_unlink(p);
   if (par)
     child_waiters_wake(par); /* it may have no child left to wait for */
-  reparent_kids(p, &a);
+  tree_reparent(p, &a);
   if (named_reaper == p)
     named_reaper = NULL;
 }
