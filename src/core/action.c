@@ -36,7 +36,7 @@ void action_write(struct vsig_proc *p, int sig, const vsig_sigaction_t *in) {
 }
 
 void info_init(vsig_siginfo_t *info, int sig, int code, struct vsig_thr *sender) {
-  memset(info, 0, sizeof *info);
+  info_clear(info);
   info->si_signo = sig;
   info->si_code = code;
   if (sender) {

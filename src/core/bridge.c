@@ -58,7 +58,8 @@ void vsig__host_pool_wait(void) {
   host_lock(&p->lock);
   /* Its own queue, or its user's account (which only its own releases wake
    * it for: host signals then wait in the kernel's queue). */
-  bool full = (p->pool_nfree < pool_room_wanted(p) && p->pool_nfree < p->queue_max) ||
+  size_t room = p->queue_max - p->queued;
+  bool full = (room < pool_room_wanted(p) && p->queued > 0) ||
               atomic_load(&p->acct->queued) >= atomic_load(&p->acct->max);
   host_unlock(&p->lock);
   if (full)

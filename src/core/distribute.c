@@ -28,7 +28,7 @@ uint64_t thread_takeable(struct vsig_thr *t, uint64_t mask) {
   while (pp) {
     int sig = lowest_sig(pp);
     pp &= ~SIGBIT(sig);
-    if (t->claims[sig] || unclaimed(p, sig))
+    if (thread_claims(t, sig) || unclaimed(p, sig))
       out |= SIGBIT(sig);
   }
   return out;
@@ -39,10 +39,10 @@ bool thread_take(struct vsig_thr *t, int sig, vsig_siginfo_t *info) {
   struct inst in;
   if (sigq_take(p, &t->tpending, sig, &in)) {
     /* thread-directed first */
-  } else if (t->claims[sig] || unclaimed(p, sig)) {
+  } else if (thread_claims(t, sig) || unclaimed(p, sig)) {
     if (!sigq_take(p, &p->pending, sig, &in))
       return false;
-    if (t->claims[sig])
+    if (thread_claims(t, sig))
       claims_dec(t, sig, 1);
   } else {
     return false;
@@ -94,7 +94,7 @@ static struct vsig_thr *best_unblocked(struct vsig_proc *p, int sig) {
 /* A sigwait-family waiter takes the instance directly: it is no longer pending
  * anywhere, so no other thread can take it too. */
 void handoff(struct vsig_thr *w, int sig, struct inst *in) {
-  w->wait_info = in->info;
+  cinfo_pack(&w->wait_info, &in->info);
   pool_release(w->proc, in);
   w->waitset = 0;
   set_state(w, T_READY);
@@ -103,8 +103,9 @@ void handoff(struct vsig_thr *w, int sig, struct inst *in) {
 }
 
 void thread_unclaim(struct vsig_thr *t, int sig, struct after *a) {
-  if (t->claims[sig]) {
-    claims_dec(t, sig, t->claims[sig]);
+  uint32_t n = thread_claims(t, sig);
+  if (n) {
+    claims_dec(t, sig, n);
     proc_distribute(t->proc, sig, t, a);
   }
 }
@@ -156,12 +157,10 @@ void proc_distribute(struct vsig_proc *p, int sig, struct vsig_thr *self, struct
       proc_terminate(p, sig, a);
       return;
     }
-    t->claims[sig]++;
-    p->claimed[sig]++;
-    atomic_store(&t->claimed_set, atomic_load(&t->claimed_set) | bit);
+    claims_inc(t, sig);
     if (load_mask(t) & bit) {
       /* t blocked it after we chose it, and may not have seen the claim. */
-      claims_dec(t, sig, t->claims[sig]);
+      claims_dec(t, sig, thread_claims(t, sig));
       continue;
     }
     if (t == self) {

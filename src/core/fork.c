@@ -24,9 +24,11 @@ static void prepare(void) {
   reg_lock();
   tsvc_lock();
   reg_each_proc(lock_proc, NULL);
+  cells_fork_prepare();
 }
 
 static void parent(void) {
+  cells_fork_parent();
   reg_each_proc(unlock_proc, NULL);
   tsvc_unlock();
   reg_unlock();
@@ -41,6 +43,8 @@ static void free_thread(struct vsig_thr *t, void *self) {
 static void free_proc(struct vsig_proc *p, void *arg) {
   (void)arg;
   host_unlock(&p->lock);
+  /* Its cells go with every other one (cells_fork_child). */
+  p->pending.head = p->pending.tail = NULL;
   proc_free(p);
 }
 
@@ -79,6 +83,7 @@ static void child_rebuild(void) {
   tsvc_reset_after_fork(); /* timers are not inherited */
   reg_each_thread(free_thread, self);
   reg_each_proc(free_proc, NULL);
+  cells_fork_child(self);
   reg_reset(); /* also re-initialises the registry lock we held */
   pgrp_reset();
   uacct_reset_after_fork();

@@ -65,7 +65,7 @@ void thread_send_inst(struct vsig_thr *t, int sig, struct inst *in, struct vsig_
   struct vsig_proc *p = t->proc;
   const uint64_t bit = SIGBIT(sig);
   if (t->state == T_SIGWAIT && (t->waitset & bit) && !proc_stopped(p)) {
-    if (in->n && !pool_owns(p, in->n))
+    if (in->n && in->n->kind == QN_TIMER)
       timer_node_taken(in->n, &in->info); /* a timer's siginfo is made when taken */
     handoff(t, sig, in);
     return;
@@ -111,7 +111,8 @@ int thread_send(struct vsig_thr *t, int sig, const vsig_siginfo_t *info, bool qu
 /* Removing an instance from the process queue (a deleted timer's) may leave
  * more claims than instances: take the surplus back from some claimants. */
 void proc_pending_shrunk(struct vsig_proc *p, int sig) {
-  for (struct vsig_thr *t = p->threads; t && p->claimed[sig] > p->pending.count[sig]; t = t->next)
-    if (t->claims[sig])
+  for (struct vsig_thr *t = p->threads; t && proc_claimed(p, sig) > pending_count(p, sig);
+       t = t->next)
+    if (thread_claims(t, sig))
       claims_dec(t, sig, 1);
 }

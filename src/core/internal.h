@@ -59,29 +59,30 @@ extern _Atomic int vsig__bridge_on;
 
 /* ---- pending instances ---------------------------------------------------- */
 
-/* A link in a pending queue: the head of a pool slot, or embedded in a timer
- * (whose signal so never needs a pool slot, and whose expiries while it is
- * pending count as overruns). */
+/* A link in a pending queue: a cell's, or a timer's own (whose signal so
+ * never needs a cell, and whose expiries while it is pending count as
+ * overruns). A queue links the instances of all its signals in the order
+ * they came. */
+enum qkind {
+  QN_TIMER,  /* a timer's node (zero: timers are zeroed when made) */
+  QN_QUEUED, /* a cell charged to the process's and the user's limits */
+  QN_UNQ,    /* a cell holding the siginfo of an unqueued instance */
+};
 struct qnode {
   struct qnode *next;
+  uint8_t sig, kind;
 };
 
-/* A pool slot. */
-struct qentry {
-  struct qnode node;
-  vsig_siginfo_t info;
-};
-
-/* One pending instance in transit: a queue node, or (n == NULL) the info of an
- * unqueued instance. */
+/* One pending instance in transit: a queued node, or (n == NULL) the info of
+ * an unqueued instance. */
 struct inst {
   struct qnode *n;
   vsig_siginfo_t info;
 };
 
-/* An unqueued instance's siginfo, packed to the fields a signal carries (56
- * bytes where vsig_siginfo_t takes 128: every process and thread has one per
- * signal). si_signo is the slot's; si_errno and the rest are zero. */
+/* A siginfo packed to the fields a signal carries (56 bytes where
+ * vsig_siginfo_t takes 128). si_signo is the node's; si_errno and the rest
+ * are zero. */
 struct cinfo {
   int32_t code, pid;
   uint32_t uid;
@@ -91,16 +92,34 @@ struct cinfo {
   uint64_t trace_id, trace_sender; /* si_spare_[8], [7] (trace.c) */
 };
 
-/* Pending signals of a process or of a thread. Real-time signals queue in FIFO
- * order; a standard signal (or a real-time one sent by kill when the pool is
- * empty) has one unqueued slot, which comes after the queued instances. */
+/* The memory of a pending instance (cell.c): 72 bytes. */
+struct cell {
+  struct qnode node;
+  struct cinfo info;
+};
+#define CELL_OF(n) ((struct cell *)(n))
+#define CELL_CACHE_MAX 8 /* free cells a thread keeps */
+
+/* Pending signals of a process or of a thread: 40 bytes, whatever is
+ * pending. Real-time signals queue in FIFO order. A standard signal (or a
+ * real-time one sent by kill at the limit) has one unqueued instance, kept in
+ * a cell of its own; when no memory can be had for that cell the signal stays
+ * pending without its siginfo (bare), and is taken with the siginfo of a
+ * plain kill from pid 0, as Linux does. */
 struct sigq {
   _Atomic uint64_t set; /* signals with at least one instance here */
-  uint64_t unq;         /* signals whose unqueued slot is used */
-  uint32_t count[VSIG_NSIG];
-  struct qnode *head[VSIG_NSIG], *tail[VSIG_NSIG];
-  struct cinfo unq_info[VSIG_NSIG];
+  uint64_t unq;         /* signals with their unqueued instance here */
+  uint64_t bare;        /* of those, the ones without a cell */
+  struct qnode *head, *tail;
 };
+
+/* A siginfo cleared by copying a zero one: eight vector stores, where a
+ * memset of 128 bytes becomes a rep stos that costs more than the rest of a
+ * take (the drain benchmark). */
+static inline void info_clear(vsig_siginfo_t *i) {
+  static const vsig_siginfo_t zero;
+  *i = zero;
+}
 
 static inline void cinfo_pack(struct cinfo *c, const vsig_siginfo_t *i) {
   c->code = i->si_code;
@@ -116,7 +135,7 @@ static inline void cinfo_pack(struct cinfo *c, const vsig_siginfo_t *i) {
 }
 
 static inline void cinfo_unpack(vsig_siginfo_t *i, const struct cinfo *c, int sig) {
-  memset(i, 0, sizeof *i);
+  info_clear(i);
   i->si_signo = sig;
   i->si_code = c->code;
   i->si_pid = c->pid;
@@ -264,22 +283,22 @@ struct vsig_proc {
   struct action act[VSIG_NSIG];
 
   /* Process-directed instances stay here until a thread takes one, always the
-   * oldest of its signal. claimed[sig] of them are promised to particular
+   * oldest of its signal. Some of them are claimed: promised to particular
    * threads (the sum of their claims); the rest are free for the first thread
-   * that unblocks or waits. claimed[sig] <= pending.count[sig] always. */
+   * that unblocks or waits. claimed <= count for every signal, always. A
+   * standard signal has at most one instance: its bits say it all. */
   struct sigq pending;
-  uint32_t claimed[VSIG_NSIG];
+  uint32_t rt_count[VSIG_NSIG - VSIG_SIGRTMIN];   /* instances of each real-time signal */
+  uint32_t rt_claimed[VSIG_NSIG - VSIG_SIGRTMIN]; /* claimed, of those */
+  uint64_t std_claimed;                           /* standard signals claimed */
 
   struct vsig_thr *threads; /* attach order */
   size_t nthreads;
   uint64_t clock; /* orders state changes: "waited longest" */
 
-  struct qentry *pool;
-  struct uacct *acct; /* charged for the pool slots in use (uid.c) */
+  size_t queued;      /* cells charged to it (queued instances) */
+  struct uacct *acct; /* charged for them too (uid.c) */
   size_t acct_room;   /* taken from acct, not in use yet */
-  struct qnode *pool_free;
-  size_t pool_bump; /* slots from here on were never handed out */
-  size_t pool_nfree;
   /* The host bridge waits here for room when the pool is full, so that host
    * real-time signals stay queued in the kernel meanwhile. It is woken when an
    * eighth of the pool is free (or all of it): a batch, not one by one. */
@@ -303,47 +322,52 @@ struct vsig_thr {
   struct vsig_proc *proc;
   struct vsig_thr *next; /* in proc->threads, attach order */
   pthread_t host;        /* guarded by the registry lock */
-  bool host_known;
 
   _Atomic uint64_t mask; /* written only by the thread itself */
   _Atomic int attention; /* something may be deliverable, or the process died */
-
-  struct sigq tpending;         /* thread-directed */
-  uint32_t claims[VSIG_NSIG];   /* process-directed instances promised to us */
-  _Atomic uint64_t claimed_set; /* signals with claims > 0 */
-
   int priority;
+
+  struct sigq tpending; /* thread-directed */
+  /* Process-directed instances promised to us: a count per real-time
+   * signal; a standard signal's claim (at most one) is its bit here. */
+  uint32_t rt_claims[VSIG_NSIG - VSIG_SIGRTMIN];
+  _Atomic uint64_t claimed_set; /* signals with claims > 0 */
+  /* Free cells kept for this host thread's sends and takes (cell.c). */
+  struct qnode *cells;
+  uint32_t ncells;
+
   enum thr_state state;
   uint64_t state_since; /* proc->clock when state was entered */
   /* What ended the current vsig wait, set under the process lock by the first
    * event that ends it, so that later events (a later expiry of the same
    * manual-clock advance) find the thread no longer waiting. */
-  uint8_t wait_end;
   enum thr_state wait_state; /* the state and seniority of the wait it ended, */
+  _Atomic int wait_sig;      /* a sigwait hand-off; wait_info is valid when set */
   uint64_t wait_since;       /* restored if the signal is gone when it wakes */
   uint64_t waitset;
-  _Atomic int wait_sig; /* a sigwait hand-off; wait_info is valid when set */
-  vsig_siginfo_t wait_info;
+  struct cinfo wait_info;
 
   host_event_t ev;
   struct vsig_timer wake; /* timed waits on the manual clock */
-  bool wake_armed;
-  vsig_wake_fn wake_fn; /* embedder interruptible call */
+  vsig_wake_fn wake_fn;   /* embedder interruptible call */
   void *wake_arg;
-  bool in_block;
   int in_handler;  /* handlers running on this thread (nested) */
   int in_callback; /* terminate callbacks running on this thread */
-  bool child_wait; /* in vsig_waitpid/vsig_waitid: a child's change wakes it */
 
   /* Asynchronous delivery: a host thread that runs its own code is
    * interrupted when a handler is due on it (see async.c). */
-  bool async;
-  _Atomic int host_tid; /* the host's id of the thread, for the interrupt */
+  _Atomic int host_tid;     /* the host's id of the thread, for the interrupt */
+  _Atomic int intr_pending; /* an interrupt is on its way: do not send another */
   /* vsig_sigmask_swap: a temporary mask (pselect's, ppoll's) that ends when
    * the first handler starts, whose return restores swap_restore. */
-  bool swap_on;
   uint64_t swap_restore;
-  _Atomic int intr_pending; /* an interrupt is on its way: do not send another */
+  bool swap_on;
+  bool async;
+  uint8_t wait_end;
+  bool host_known;
+  bool wake_armed;
+  bool in_block;
+  bool child_wait; /* in vsig_waitpid/vsig_waitid: a child's change wakes it */
 };
 
 enum wait_end {
@@ -357,6 +381,7 @@ enum wait_end {
 void vsig__init(void);
 struct vsig_thr *vsig__self_slow(void);
 extern _Thread_local struct vsig_thr *vsig__tls_self;
+
 /* Non-zero on vsig's own threads (the timer service) and on a thread that is
  * detaching: calls from there act as from outside any process, and never make
  * the thread a vsig thread. */
@@ -428,19 +453,46 @@ static inline void uacct_uncharge(struct vsig_proc *p) {
 /* Queues (queue.c). Process lock held. */
 bool sigq_put(struct vsig_proc *p, struct sigq *q, int sig, struct inst *in); /* false: merged */
 bool sigq_take(struct vsig_proc *p, struct sigq *q, int sig, struct inst *out);
-bool sigq_unlink(struct sigq *q, int sig, struct qnode *n);
+bool sigq_unlink(struct vsig_proc *p, struct sigq *q, int sig, struct qnode *n);
 void sigq_drop_sig(struct vsig_proc *p, struct sigq *q, int sig); /* discard all of sig */
 void sigq_drop_all(struct vsig_proc *p, struct sigq *q);
+void sigq_free_cells(struct sigq *q); /* a process that goes: no accounting */
 int pool_reserve(struct vsig_proc *p, struct inst *in, bool required); /* -EAGAIN */
 void pool_release(struct vsig_proc *p, struct inst *in);
-int pool_init(struct vsig_proc *p, size_t n);
-static inline bool pool_owns(const struct vsig_proc *p, const struct qnode *n) {
-  return (const char *)n >= (const char *)p->pool &&
-         (const char *)n < (const char *)(p->pool + p->queue_max);
+
+/* Cells (cell.c): any lock may be held; the cell lock is the innermost. */
+extern _Atomic int vsig__cells_fail;
+struct cell *cell_get_slow(struct vsig_thr *me); /* NULL: no memory */
+void cell_put_slow(struct vsig_thr *me, struct cell *c);
+void cells_thread_gone(struct vsig_thr *t);
+void cells_stats(size_t *total, size_t *free_shared);
+void cells_fork_prepare(void);
+void cells_fork_parent(void);
+void cells_fork_child(struct vsig_thr *self);
+/* A free cell, from the calling thread's own first (cell.c). */
+static inline struct cell *cell_get(void) {
+  struct vsig_thr *me = vsig__tls_self;
+  if (__builtin_expect(
+          me && me->cells && !atomic_load_explicit(&vsig__cells_fail, memory_order_relaxed), 1)) {
+    struct qnode *n = me->cells;
+    me->cells = n->next;
+    me->ncells--;
+    return CELL_OF(n);
+  }
+  return cell_get_slow(me);
 }
-void pool_destroy(struct vsig_proc *p);
+static inline void cell_put(struct cell *c) {
+  struct vsig_thr *me = vsig__tls_self;
+  if (__builtin_expect(me && me->ncells < CELL_CACHE_MAX, 1)) {
+    c->node.next = me->cells;
+    me->cells = &c->node;
+    me->ncells++;
+    return;
+  }
+  cell_put_slow(me, c);
+}
 /* The room the host bridge waits for when the pool is full. */
-static inline size_t pool_room_wanted(const struct vsig_proc *p) {
+static inline size_t pool_room_wanted(const struct vsig_proc *p) { /* free room */
   size_t n = p->queue_max / 8;
   return n ? n : 1;
 }
@@ -590,17 +642,48 @@ static inline uint64_t load_mask(struct vsig_thr *t) { return atomic_load(&t->ma
 static inline uint64_t pending_for(struct vsig_thr *t) {
   return atomic_load(&t->tpending.set) | atomic_load(&t->proc->pending.set);
 }
+/* Instances of sig pending on p, claimed ones among them, and t's claims. */
+static inline uint32_t pending_count(struct vsig_proc *p, int sig) {
+  if (sig_is_rt(sig))
+    return p->rt_count[sig - VSIG_SIGRTMIN];
+  return (atomic_load_explicit(&p->pending.set, memory_order_relaxed) & SIGBIT(sig)) != 0;
+}
+static inline uint32_t proc_claimed(struct vsig_proc *p, int sig) {
+  return sig_is_rt(sig) ? p->rt_claimed[sig - VSIG_SIGRTMIN] : (p->std_claimed & SIGBIT(sig)) != 0;
+}
+static inline uint32_t thread_claims(struct vsig_thr *t, int sig) {
+  if (sig_is_rt(sig))
+    return t->rt_claims[sig - VSIG_SIGRTMIN];
+  return (atomic_load_explicit(&t->claimed_set, memory_order_relaxed) & SIGBIT(sig)) != 0;
+}
 /* Process-directed instances of sig that no thread has a claim on. */
 static inline uint32_t unclaimed(struct vsig_proc *p, int sig) {
-  return p->pending.count[sig] - p->claimed[sig];
+  return pending_count(p, sig) - proc_claimed(p, sig);
 }
 /* Drop n of t's claims on sig. Process lock held. */
 static inline void claims_dec(struct vsig_thr *t, int sig, uint32_t n) {
   struct vsig_proc *p = t->proc;
-  t->claims[sig] -= n;
-  p->claimed[sig] -= n;
-  if (!t->claims[sig])
+  bool gone = true;
+  if (sig_is_rt(sig)) {
+    t->rt_claims[sig - VSIG_SIGRTMIN] -= n;
+    p->rt_claimed[sig - VSIG_SIGRTMIN] -= n;
+    gone = t->rt_claims[sig - VSIG_SIGRTMIN] == 0;
+  } else {
+    p->std_claimed &= ~SIGBIT(sig);
+  }
+  if (gone)
     atomic_store(&t->claimed_set, atomic_load(&t->claimed_set) & ~SIGBIT(sig));
+}
+/* One more claim of t on sig. Process lock held. */
+static inline void claims_inc(struct vsig_thr *t, int sig) {
+  struct vsig_proc *p = t->proc;
+  if (sig_is_rt(sig)) {
+    t->rt_claims[sig - VSIG_SIGRTMIN]++;
+    p->rt_claimed[sig - VSIG_SIGRTMIN]++;
+  } else {
+    p->std_claimed |= SIGBIT(sig);
+  }
+  atomic_store(&t->claimed_set, atomic_load(&t->claimed_set) | SIGBIT(sig));
 }
 
 /* Delivery: disposition.c, action.c, distribute.c, generate.c, thread_state.c,

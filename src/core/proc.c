@@ -29,7 +29,7 @@ int vsig_proc_attr_init(vsig_proc_attr_t *attr) {
 
 static bool attr_ok(const vsig_proc_attr_t *attr) {
   return attr->queue_max >= VSIG_POSIX_SIGQUEUE_MAX &&
-         attr->queue_max <= SIZE_MAX / sizeof(struct qentry) && attr->timer_max >= 1 &&
+         attr->queue_max <= SIZE_MAX / sizeof(struct cell) && attr->timer_max >= 1 &&
          attr->timer_max <= INT32_MAX && attr->parent >= VSIG_PID_NONE &&
          attr->uid != VSIG_UID_SAME;
 }
@@ -38,13 +38,9 @@ struct vsig_proc *proc_new(const vsig_proc_attr_t *attr, vsig_pid_t pid) {
   struct vsig_proc *p = calloc(1, sizeof *p);
   if (!p)
     return NULL;
-  if (pool_init(p, attr->queue_max) < 0) {
-    free(p);
-    return NULL;
-  }
+  p->queue_max = attr->queue_max;
   p->acct = uacct_get(attr->uid);
   if (!p->acct) {
-    pool_destroy(p);
     free(p);
     return NULL;
   }
@@ -91,10 +87,10 @@ void proc_forget_default(struct vsig_proc *p) {
 
 void proc_free(struct vsig_proc *p) {
   /* What it still holds leaves its user's account. */
-  if (p->acct && p->pool)
+  if (p->acct)
     atomic_fetch_sub(&p->acct->queued, uacct_held(p));
+  sigq_free_cells(&p->pending);
   timers_free(p);
-  pool_destroy(p);
   host_lock_destroy(&p->lock);
   free(p);
 }

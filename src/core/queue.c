@@ -1,8 +1,16 @@
 /* SPDX-License-Identifier: MIT */
-/* Pending-signal containers and the per-process pool of queue entries. */
+/*
+ * Pending-signal queues, and the limits on queued instances.
+ *
+ * A queue is one list of every instance pending there, in the order they came,
+ * so that it costs the same 40 bytes whatever is pending; taking a signal
+ * finds its oldest instance in it (as Linux's collect_signal does). The
+ * process queue counts the instances of each real-time signal, because its
+ * claims are counted against them; a thread queue finds out from the list
+ * whether another instance is left.
+ */
 #include "internal.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 static void publish(struct sigq *q, int sig, bool present) {
@@ -11,60 +19,116 @@ static void publish(struct sigq *q, int sig, bool present) {
   atomic_store(&q->set, s); /* seq_cst: see internal.h */
 }
 
+static void link_node(struct sigq *q, int sig, struct qnode *n) {
+  n->sig = (uint8_t)sig;
+  n->next = NULL;
+  if (q->tail)
+    q->tail->next = n;
+  else
+    q->head = n;
+  q->tail = n;
+}
+
+static void unlink_node(struct sigq *q, struct qnode *prev, struct qnode *n) {
+  if (prev)
+    prev->next = n->next;
+  else
+    q->head = n->next;
+  if (q->tail == n)
+    q->tail = prev;
+}
+
+static uint32_t *rt_counter(struct vsig_proc *p, struct sigq *q, int sig) {
+  return q == &p->pending && sig_is_rt(sig) ? &p->rt_count[sig - VSIG_SIGRTMIN] : NULL;
+}
+
 bool sigq_put(struct vsig_proc *p, struct sigq *q, int sig, struct inst *in) {
   if (!in->n) {
     if (q->unq & SIGBIT(sig))
       return false; /* merges with the unqueued instance already there */
     q->unq |= SIGBIT(sig);
-    cinfo_pack(&q->unq_info[sig], &in->info);
+    struct cell *c = cell_get();
+    if (c) {
+      c->node.kind = QN_UNQ;
+      cinfo_pack(&c->info, &in->info);
+      link_node(q, sig, &c->node);
+    } else {
+      q->bare |= SIGBIT(sig);
+    }
   } else {
-    struct qnode *n = in->n;
-    if (pool_owns(p, n))
-      ((struct qentry *)n)->info = in->info;
-    n->next = NULL;
-    if (q->tail[sig])
-      q->tail[sig]->next = n;
-    else
-      q->head[sig] = n;
-    q->tail[sig] = n;
+    if (in->n->kind == QN_QUEUED)
+      cinfo_pack(&CELL_OF(in->n)->info, &in->info);
+    link_node(q, sig, in->n);
   }
-  q->count[sig]++;
+  uint32_t *cnt = rt_counter(p, q, sig);
+  if (cnt)
+    ++*cnt;
   publish(q, sig, true);
   return true;
 }
 
+/* Is an instance of sig left in q, after the one taken before rest? */
+static bool still_pending(struct vsig_proc *p, struct sigq *q, int sig, struct qnode *rest) {
+  uint32_t *cnt = rt_counter(p, q, sig);
+  if (cnt)
+    return --*cnt != 0;
+  if (!sig_is_rt(sig))
+    return false; /* a standard signal has one instance */
+  if (q->bare & SIGBIT(sig))
+    return true;
+  for (; rest; rest = rest->next)
+    if (rest->sig == sig)
+      return true;
+  return false;
+}
+
 bool sigq_take(struct vsig_proc *p, struct sigq *q, int sig, struct inst *out) {
-  struct qnode *n = q->head[sig];
+  if (!(atomic_load_explicit(&q->set, memory_order_relaxed) & SIGBIT(sig)))
+    return false;
+  struct qnode *prev = NULL, *n = q->head;
+  while (n && n->sig != sig) {
+    prev = n;
+    n = n->next;
+  }
+  struct qnode *rest = NULL;
   if (n) {
-    q->head[sig] = n->next;
-    if (!n->next)
-      q->tail[sig] = NULL;
-    out->n = n;
-    if (pool_owns(p, n))
-      out->info = ((struct qentry *)n)->info;
-    else
+    rest = n->next;
+    unlink_node(q, prev, n);
+    if (n->kind == QN_TIMER) {
+      out->n = n;
       timer_node_taken(n, &out->info);
-  } else if (q->unq & SIGBIT(sig)) {
+    } else {
+      cinfo_unpack(&out->info, &CELL_OF(n)->info, sig);
+      if (n->kind == QN_UNQ) {
+        q->unq &= ~SIGBIT(sig);
+        cell_put(CELL_OF(n));
+        out->n = NULL;
+      } else {
+        out->n = n;
+      }
+    }
+  } else if (q->bare & SIGBIT(sig)) {
+    q->bare &= ~SIGBIT(sig);
     q->unq &= ~SIGBIT(sig);
     out->n = NULL;
-    cinfo_unpack(&out->info, &q->unq_info[sig], sig);
+    info_clear(&out->info);
+    out->info.si_signo = sig;
+    out->info.si_code = VSIG_SI_USER;
   } else {
     return false;
   }
-  if (--q->count[sig] == 0)
+  if (!still_pending(p, q, sig, rest))
     publish(q, sig, false);
   return true;
 }
 
 /* Remove one node from the middle of its queue (a deleted timer's). */
-bool sigq_unlink(struct sigq *q, int sig, struct qnode *n) {
-  for (struct qnode **pp = &q->head[sig], *prev = NULL; *pp; prev = *pp, pp = &(*pp)->next) {
-    if (*pp != n)
+bool sigq_unlink(struct vsig_proc *p, struct sigq *q, int sig, struct qnode *n) {
+  for (struct qnode *m = q->head, *prev = NULL; m; prev = m, m = m->next) {
+    if (m != n)
       continue;
-    *pp = n->next;
-    if (q->tail[sig] == n)
-      q->tail[sig] = prev;
-    if (--q->count[sig] == 0)
+    unlink_node(q, prev, n);
+    if (!still_pending(p, q, sig, n->next))
       publish(q, sig, false);
     return true;
   }
@@ -86,56 +150,44 @@ void sigq_drop_all(struct vsig_proc *p, struct sigq *q) {
   }
 }
 
-/* The slots are reserved here but neither cleared nor linked: a slot is
- * first handed out from the untouched end (pool_bump), so creating a process
- * touches none of them (and the host maps no page of a large pool it never
- * uses). Freed slots go to the free list. */
-int pool_init(struct vsig_proc *p, size_t n) {
-  p->pool = malloc(n * sizeof *p->pool);
-  if (!p->pool)
-    return -ENOMEM;
-  p->queue_max = n;
-  p->pool_free = NULL;
-  p->pool_bump = 0;
-  p->pool_nfree = n;
-  return 0;
+void sigq_free_cells(struct sigq *q) {
+  for (struct qnode *n = q->head, *next; n; n = next) {
+    next = n->next;
+    if (n->kind != QN_TIMER)
+      cell_put(CELL_OF(n));
+  }
+  q->head = q->tail = NULL;
+  q->unq = q->bare = 0;
+  atomic_store_explicit(&q->set, 0, memory_order_relaxed);
 }
 
-void pool_destroy(struct vsig_proc *p) {
-  free(p->pool);
-  p->pool = NULL;
-  p->pool_free = NULL;
-}
-
-/* Take a slot before anything is marked pending, so a full pool fails the
- * call with nothing changed. Without required, a full pool leaves in->e NULL
- * and the instance travels unqueued. */
+/* Take a cell before anything is marked pending, so that a full queue fails
+ * the call with nothing changed. Without required, a full queue leaves in->n
+ * NULL and the instance travels unqueued. */
 int pool_reserve(struct vsig_proc *p, struct inst *in, bool required) {
-  in->n = p->pool_free                  ? p->pool_free
-          : p->pool_bump < p->queue_max ? &p->pool[p->pool_bump].node
-                                        : NULL;
-  if (in->n && !uacct_charge(p))
-    in->n = NULL; /* the user's limit: as a full queue */
-  if (in->n) {
-    if (p->pool_free)
-      p->pool_free = in->n->next;
-    else
-      p->pool_bump++;
-    p->pool_nfree--;
-    return 0;
+  in->n = NULL;
+  if (p->queued < p->queue_max) {
+    struct cell *c = cell_get();
+    if (c && uacct_charge(p)) {
+      c->node.kind = QN_QUEUED;
+      in->n = &c->node;
+      p->queued++;
+      return 0;
+    }
+    if (c)
+      cell_put(c);
   }
   return required ? -EAGAIN : 0;
 }
 
 /* A timer's own node needs nothing: sigq_take already marked it free. */
 void pool_release(struct vsig_proc *p, struct inst *in) {
-  if (in->n && pool_owns(p, in->n)) {
+  if (in->n && in->n->kind == QN_QUEUED) {
     uacct_uncharge(p);
-    in->n->next = p->pool_free;
-    p->pool_free = in->n;
-    p->pool_nfree++;
+    p->queued--;
+    cell_put(CELL_OF(in->n));
     if (atomic_load_explicit(&p->pool_waiter, memory_order_relaxed) &&
-        (p->pool_nfree >= pool_room_wanted(p) || p->pool_nfree == p->queue_max))
+        (p->queue_max - p->queued >= pool_room_wanted(p) || p->queued == 0))
       host_event_signal(&p->pool_ev);
   }
   in->n = NULL;

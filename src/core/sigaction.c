@@ -17,10 +17,10 @@ void discard_everywhere(struct vsig_proc *p, int sig) {
   sigq_drop_sig(p, &p->pending, sig);
   for (struct vsig_thr *t = p->threads; t; t = t->next) {
     sigq_drop_sig(p, &t->tpending, sig);
-    t->claims[sig] = 0;
-    atomic_store(&t->claimed_set, atomic_load(&t->claimed_set) & ~SIGBIT(sig));
+    uint32_t n = thread_claims(t, sig);
+    if (n)
+      claims_dec(t, sig, n);
   }
-  p->claimed[sig] = 0;
 }
 
 static int do_sigaction(int sig, const vsig_sigaction_t *act, vsig_sigaction_t *oact) {

@@ -83,7 +83,7 @@ static int wait_loop(struct vsig_thr *t, const vsig_sigset_t *set, vsig_siginfo_
      * and already set us ready. */
     sig = atomic_load_explicit(&t->wait_sig, memory_order_acquire);
     if (sig) {
-      got = t->wait_info;
+      cinfo_unpack(&got, &t->wait_info, sig);
       atomic_store_explicit(&t->wait_sig, 0, memory_order_relaxed);
       goto done;
     }
@@ -91,7 +91,7 @@ static int wait_loop(struct vsig_thr *t, const vsig_sigset_t *set, vsig_siginfo_
     sig = atomic_load_explicit(&t->wait_sig, memory_order_acquire);
     if (sig) {
       host_unlock(&p->lock);
-      got = t->wait_info;
+      cinfo_unpack(&got, &t->wait_info, sig);
       atomic_store_explicit(&t->wait_sig, 0, memory_order_relaxed);
       goto done;
     }

@@ -20,10 +20,11 @@ void proc_end(struct vsig_proc *p, int sig, int code, struct after *a) {
       trace_discard_queue(p, t, &t->tpending, 0, VSIG_TRACE_DISCARD_TERMINATED);
   }
   sigq_drop_all(p, &p->pending);
-  memset(p->claimed, 0, sizeof p->claimed);
+  memset(p->rt_claimed, 0, sizeof p->rt_claimed);
+  p->std_claimed = 0;
   for (struct vsig_thr *t = p->threads; t; t = t->next) {
     sigq_drop_all(p, &t->tpending);
-    memset(t->claims, 0, sizeof t->claims);
+    memset(t->rt_claims, 0, sizeof t->rt_claims);
     atomic_store(&t->claimed_set, 0);
     atomic_store(&t->attention, 1); /* seq_cst: see deliver_self */
     bool waiting = t->state == T_INTR || t->state == T_SIGWAIT;

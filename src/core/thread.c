@@ -149,6 +149,7 @@ static void thread_remove(struct vsig_thr *t) {
     proc_remove(p);
   reg_unlock();
   after_run(NULL, &a);
+  cells_thread_gone(t);
   free(t);
 }
 

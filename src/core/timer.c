@@ -15,7 +15,7 @@ struct vsig_proc *timer_proc(const struct vsig_timer *t) {
  * the overruns counted while it waited. */
 void timer_node_taken(struct qnode *n, vsig_siginfo_t *info) {
   struct vsig_timer *t = TIMER_OF(n);
-  memset(info, 0, sizeof *info);
+  info_clear(info);
   info->si_signo = t->sig;
   info->si_code = VSIG_SI_TIMER;
   info->si_value = t->value;
@@ -70,12 +70,12 @@ void timer_unqueue(struct vsig_timer *t, struct vsig_proc *p) {
     trace_timer_gone(t, p);
   t->trace_seq = 0;
   t->queued = 0;
-  if (sigq_unlink(&p->pending, t->sig, &t->qn)) {
+  if (sigq_unlink(p, &p->pending, t->sig, &t->qn)) {
     proc_pending_shrunk(p, t->sig);
     return;
   }
   for (struct vsig_thr *th = p->threads; th; th = th->next)
-    if (sigq_unlink(&th->tpending, t->sig, &t->qn))
+    if (sigq_unlink(p, &th->tpending, t->sig, &t->qn))
       return;
 }
 

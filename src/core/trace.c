@@ -188,18 +188,19 @@ static void timer_info(const struct vsig_timer *tm, vsig_siginfo_t *info) {
 
 static void discard_sig(struct vsig_proc *p, struct vsig_thr *t, struct sigq *q, int sig,
                         int reason) {
-  for (struct qnode *n = q->head[sig]; n; n = n->next) {
-    if (pool_owns(p, n)) {
-      trace_discard(p, t, sig, &((struct qentry *)n)->info, reason);
-    } else {
-      vsig_siginfo_t info;
+  vsig_siginfo_t info;
+  for (struct qnode *n = q->head; n; n = n->next) {
+    if (n->sig != sig)
+      continue;
+    if (n->kind == QN_TIMER)
       timer_info(TIMER_OF(n), &info);
-      trace_discard(p, t, sig, &info, reason);
-    }
+    else
+      cinfo_unpack(&info, &CELL_OF(n)->info, sig);
+    trace_discard(p, t, sig, &info, reason);
   }
-  if (q->unq & SIGBIT(sig)) {
-    vsig_siginfo_t info;
-    cinfo_unpack(&info, &q->unq_info[sig], sig);
+  if (q->bare & SIGBIT(sig)) {
+    memset(&info, 0, sizeof info);
+    info.si_signo = sig;
     trace_discard(p, t, sig, &info, reason);
   }
 }

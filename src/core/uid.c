@@ -62,7 +62,7 @@ void uacct_uncharge_slow(struct vsig_proc *p) {
 }
 
 /* All a process has taken from its account: what it holds and its room. */
-size_t uacct_held(const struct vsig_proc *p) { return p->queue_max - p->pool_nfree + p->acct_room; }
+size_t uacct_held(const struct vsig_proc *p) { return p->queued + p->acct_room; }
 
 /* p's real user id changed: what it holds moves to the new account.
  * Registry lock held. */
@@ -71,7 +71,7 @@ int uacct_move(struct vsig_proc *p, vsig_uid_t uid) {
   if (!to)
     return -ENOMEM;
   host_lock(&p->lock);
-  size_t held = p->queue_max - p->pool_nfree;
+  size_t held = p->queued;
   atomic_fetch_sub(&p->acct->queued, uacct_held(p));
   atomic_fetch_add(&to->queued, held); /* its room stays behind */
   p->acct_room = 0;
