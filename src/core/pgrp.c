@@ -36,23 +36,59 @@ struct sess {
   vsig_pid_t sid;
   size_t groups;
 };
-static struct sess *sess_tab[256];
+static struct sess **sess_tab;
+static size_t sess_size, sess_count;
+
+static size_t slot(vsig_pid_t pgid, size_t size) {
+  return ((uint32_t)pgid * 2654435761u) & (size - 1);
+}
 
 static struct sess **sess_slot(vsig_pid_t sid) {
-  struct sess **pp = &sess_tab[(uint32_t)sid % 256];
+  static struct sess *none;
+  if (!sess_size)
+    return &none;
+  struct sess **pp = &sess_tab[slot(sid, sess_size)];
   while (*pp && (*pp)->sid != sid)
     pp = &(*pp)->next;
   return pp;
 }
 
+/* The session table doubles as it fills, as the group table does: a
+ * million sessions cost no more to look up than ten. */
+static bool sess_grow(void) {
+  size_t n = sess_size ? sess_size * 2 : 64;
+  struct sess **t = calloc(n, sizeof *t);
+  if (!t)
+    return false;
+  for (size_t i = 0; i < sess_size; i++) {
+    while (sess_tab[i]) {
+      struct sess *x = sess_tab[i];
+      sess_tab[i] = x->next;
+      size_t k = slot(x->sid, n);
+      x->next = t[k];
+      t[k] = x;
+    }
+  }
+  free(sess_tab);
+  sess_tab = t;
+  sess_size = n;
+  return true;
+}
+
 static bool sess_ref(vsig_pid_t sid) {
   struct sess **pp = sess_slot(sid);
   if (!*pp) {
-    struct sess *s = calloc(1, sizeof *s);
-    if (!s)
+    if (sess_count + 1 > sess_size / 2 + sess_size / 4) {
+      if (!sess_grow())
+        return false;
+      pp = sess_slot(sid);
+    }
+    struct sess *x = calloc(1, sizeof *x);
+    if (!x)
       return false;
-    s->sid = sid;
-    *pp = s;
+    x->sid = sid;
+    *pp = x;
+    sess_count++;
   }
   (*pp)->groups++;
   return true;
@@ -61,17 +97,14 @@ static bool sess_ref(vsig_pid_t sid) {
 static void sess_unref(vsig_pid_t sid) {
   struct sess **pp = sess_slot(sid);
   if (*pp && --(*pp)->groups == 0) {
-    struct sess *s = *pp;
-    *pp = s->next;
-    free(s);
+    struct sess *x = *pp;
+    *pp = x->next;
+    free(x);
+    sess_count--;
   }
 }
 
 bool pgrp_id_in_use(vsig_pid_t id) { return pgrp_find(id) || *sess_slot(id); }
-
-static size_t slot(vsig_pid_t pgid, size_t size) {
-  return ((uint32_t)pgid * 2654435761u) & (size - 1);
-}
 
 struct pgrp *pgrp_find(vsig_pid_t pgid) {
   if (!tab_size)
@@ -199,12 +232,13 @@ void pgrp_reset(void) {
   tab_count = 0;
   hup_head = NULL;
   atomic_store(&vsig__hup_count, 0);
-  for (int i = 0; i < 256; i++)
+  for (size_t i = 0; i < sess_size; i++)
     while (sess_tab[i]) {
       struct sess *x = sess_tab[i];
       sess_tab[i] = x->next;
       free(x);
     }
+  sess_count = 0;
 }
 
 /* ---- orphaned groups ---------------------------------------------------------------- */
