@@ -26,7 +26,8 @@ uint64_t vsig__host_self_id(void) {
   return t ? t->node.key : 0;
 }
 
-int vsig__host_generate(int sig, const vsig_siginfo_t *info, uint64_t thread, bool queued) {
+static int generate(int sig, const vsig_siginfo_t *info, uint64_t thread, bool queued,
+                    bool in_handler) {
   if (!sig_valid(sig))
     return -EINVAL;
   reg_lock();
@@ -41,12 +42,24 @@ int vsig__host_generate(int sig, const vsig_siginfo_t *info, uint64_t thread, bo
   host_lock(&p->lock);
   reg_unlock();
   struct after a = {0};
+  /* A host handler may have interrupted malloc itself (abort() on a corrupt
+   * heap): the cells must not grow from it. */
+  vsig__tls_no_grow += in_handler;
   /* The sender is outside the process: step 2 never applies. */
   int rc =
       t ? thread_send(t, sig, info, queued, NULL, &a) : proc_send(p, sig, info, queued, NULL, &a);
+  vsig__tls_no_grow -= in_handler;
   host_unlock(&p->lock);
   after_run(NULL, &a);
   return rc;
+}
+
+int vsig__host_generate(int sig, const vsig_siginfo_t *info, uint64_t thread, bool queued) {
+  return generate(sig, info, thread, queued, false);
+}
+
+int vsig__host_generate_in_handler(int sig, const vsig_siginfo_t *info, uint64_t thread) {
+  return generate(sig, info, thread, false, true);
 }
 
 void vsig__host_pool_wait(void) {

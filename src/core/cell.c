@@ -29,6 +29,7 @@ static struct chunk *chunks;
 static struct qnode *shared; /* free cells */
 static size_t nshared, ntotal;
 _Atomic int vsig__cells_fail; /* tests: every cell_get fails while set */
+_Thread_local int vsig__tls_no_grow;
 
 /* Lock held. */
 static bool grow(void) {
@@ -50,7 +51,7 @@ struct cell *cell_get_slow(struct vsig_thr *me) {
   if (atomic_load_explicit(&vsig__cells_fail, memory_order_relaxed))
     return NULL;
   host_lock(&lock);
-  if (!shared && !grow()) {
+  if (!shared && (vsig__tls_no_grow || !grow())) {
     host_unlock(&lock);
     return NULL;
   }

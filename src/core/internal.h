@@ -462,6 +462,7 @@ void pool_release(struct vsig_proc *p, struct inst *in);
 
 /* Cells (cell.c): any lock may be held; the cell lock is the innermost. */
 extern _Atomic int vsig__cells_fail;
+extern _Thread_local int vsig__tls_no_grow;      /* in a host signal handler: no malloc */
 struct cell *cell_get_slow(struct vsig_thr *me); /* NULL: no memory */
 void cell_put_slow(struct vsig_thr *me, struct cell *c);
 void cells_thread_gone(struct vsig_thr *t);

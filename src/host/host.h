@@ -126,6 +126,9 @@ void host_bridge_sleep(bool sleeping);
  * (queued and the pool is full), -ESRCH. */
 struct vsig_siginfo;
 int vsig__host_generate(int sig, const struct vsig_siginfo *info, uint64_t thread, bool queued);
+/* The same from a host signal handler: nothing is allocated (a standard
+ * signal without memory for its siginfo stays pending without it). */
+int vsig__host_generate_in_handler(int sig, const struct vsig_siginfo *info, uint64_t thread);
 /* The calling thread's vsig thread id, 0 if it is none (never attaches). */
 uint64_t vsig__host_self_id(void);
 /* The calling thread is one of vsig's own (vsig-bridge): in no process. */

@@ -159,7 +159,7 @@ static void forward(int sig, const siginfo_t *si, const vsig_siginfo_t *info, vo
     defer(sig, thread, info);
     return;
   }
-  vsig__host_generate(sig, info, thread, false);
+  vsig__host_generate_in_handler(sig, info, thread);
   vsig__host_interrupted(ucontext);
 }
 
