@@ -17,7 +17,10 @@
 #include <stdlib.h>
 
 #define CHUNK_CELLS 56 /* a chunk is 4 KiB */
-#define CACHE_MOVE 4   /* moved to or from the shared list at once */
+/* Kept free for generation from host signal handlers, which never grow the
+ * list (they may have interrupted malloc itself). */
+#define RESERVE 16
+#define CACHE_MOVE 4 /* moved to or from the shared list at once */
 
 struct chunk {
   struct chunk *next;
@@ -51,7 +54,9 @@ struct cell *cell_get_slow(struct vsig_thr *me) {
   if (atomic_load_explicit(&vsig__cells_fail, memory_order_relaxed))
     return NULL;
   host_lock(&lock);
-  if (!shared && (vsig__tls_no_grow || !grow())) {
+  if (nshared <= RESERVE + CACHE_MOVE && !vsig__tls_no_grow)
+    grow(); /* a failure leaves the reserve to use */
+  if (!shared) {
     host_unlock(&lock);
     return NULL;
   }
@@ -83,6 +88,14 @@ void cell_put_slow(struct vsig_thr *me, struct cell *c) {
     shared = m;
     nshared++;
   }
+  host_unlock(&lock);
+}
+
+/* The first chunk, made before any host signal handler may need a cell. */
+void cells_prime(void) {
+  host_lock(&lock);
+  if (!ntotal)
+    grow();
   host_unlock(&lock);
 }
 
@@ -123,6 +136,7 @@ void cells_fork_child(struct vsig_thr *self) {
   }
   shared = NULL;
   nshared = ntotal = 0;
+  grow(); /* the reserve again */
   if (self) {
     self->cells = NULL;
     self->ncells = 0;

@@ -466,6 +466,7 @@ extern _Thread_local int vsig__tls_no_grow;      /* in a host signal handler: no
 struct cell *cell_get_slow(struct vsig_thr *me); /* NULL: no memory */
 void cell_put_slow(struct vsig_thr *me, struct cell *c);
 void cells_thread_gone(struct vsig_thr *t);
+void cells_prime(void);
 void cells_stats(size_t *total, size_t *free_shared);
 void cells_fork_prepare(void);
 void cells_fork_parent(void);
