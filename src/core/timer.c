@@ -40,8 +40,7 @@ void timer_generate(struct vsig_timer *t, struct vsig_proc *p, struct after *a) 
    * SIGCONT, as any sender's (prepare in generate.c). */
   if (sig_is_jobctl(t->sig) && atomic_load_explicit(&p->state, memory_order_relaxed) != P_DEAD)
     jobctl_generated(p, t->sig, a);
-  if (atomic_load_explicit(&p->act[t->sig].handler, memory_order_relaxed) ==
-      (uintptr_t)VSIG_SIG_IGN)
+  if (handler_of(p, t->sig) == H_IGN)
     return;
   struct sigq *target = t->notify == TN_THREAD ? &t->to.thread->tpending : &p->pending;
   if (!sig_is_rt(t->sig) &&
