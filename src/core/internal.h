@@ -192,7 +192,9 @@ struct vsig_timer {
 };
 
 /* A process's timers: POSIX ones in chunks (ids index them), and the
- * per-signal and alarm timers. Process lock. */
+ * per-signal and alarm timers. Process lock. The per-signal ones
+ * (proc_raise_interval) are a table made on first use: few processes have
+ * any, and every process would otherwise carry VSIG_NSIG pointers. */
 #define TCHUNK 256
 struct ptimers {
   struct vsig_timer **chunks;
@@ -202,7 +204,7 @@ struct ptimers {
   int32_t *free_ids;
   uint32_t nfree, free_cap;
   struct vsig_timer *alarm;
-  struct vsig_timer *interval[VSIG_NSIG];
+  struct vsig_timer **interval; /* VSIG_NSIG of them, or NULL: none yet */
 };
 
 struct vsig_proc {

@@ -174,7 +174,7 @@ static void timers_stop_all(struct vsig_proc *p) {
   }
   if (pt->alarm)
     timer_stop(pt->alarm, p);
-  for (int sig = 1; sig < VSIG_NSIG; sig++)
+  for (int sig = 1; pt->interval && sig < VSIG_NSIG; sig++)
     if (pt->interval[sig])
       timer_stop(pt->interval[sig], p);
 }
@@ -186,8 +186,9 @@ void timers_free(struct vsig_proc *p) {
   free(pt->chunks);
   free(pt->free_ids);
   free(pt->alarm);
-  for (int sig = 1; sig < VSIG_NSIG; sig++)
+  for (int sig = 1; pt->interval && sig < VSIG_NSIG; sig++)
     free(pt->interval[sig]);
+  free(pt->interval);
   memset(pt, 0, sizeof *pt);
 }
 
