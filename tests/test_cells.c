@@ -8,7 +8,7 @@
  * back once its signal is taken, whichever threads sent and took it.
  *
  * ctest-labels: concurrency
- * test-links: internals
+ * test-hooks: internal
  */
 #include "procs.h"
 #undef WAIT_FOR /* timer_util.h has its own */

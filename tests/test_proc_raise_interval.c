@@ -489,3 +489,96 @@ TEST(default_action_terminates_the_process_and_its_timers_stop) {
   CHECK_EQ(vsig_proc_destroy(pid), 0);
   advance(SEC);
 }
+
+/* ---- the table of a process's interval timers ------------------------------------------- */
+
+/* A process has its table of interval timers from its first arm of one on:
+ * one that never armed one still has its alarm and POSIX timers. */
+static void *alarm_and_posix_timer_without_interval_timers(void *arg) {
+  (void)arg;
+  block(VSIG_SIGALRM);
+  block(VSIG_SIGUSR1);
+  int64_t t0 = vsig_clock_now();
+  CHECK_EQ(vsig_alarm(2), 0u);
+  vsig_sigevent_t sev = {.sigev_notify = VSIG_SIGEV_SIGNAL, .sigev_signo = VSIG_SIGUSR1};
+  vsig_timer_t id;
+  CHECK_EQ(vsig_timer_create(VSIG_CLOCK_MONOTONIC, &sev, &id), 0);
+  vsig_itimerspec_t its = {.it_interval = {0, 3 * MS}, .it_value = {0, 5 * MS}};
+  CHECK_EQ(vsig_timer_settime(id, 0, &its, NULL), 0);
+  check_fires_at(VSIG_SIGUSR1, t0 + 5 * MS, 0);
+  check_fires_at(VSIG_SIGUSR1, t0 + 8 * MS, 0);
+  check_fires_at(VSIG_SIGALRM, t0 + 2 * SEC, 0);
+  CHECK_EQ(vsig_timer_delete(id), 0);
+  return NULL;
+}
+
+TEST(a_process_that_never_armed_one_has_its_alarm_and_timers) {
+  manual(0);
+  vsig_pid_t pid;
+  CHECK_EQ(vsig_proc_create(NULL, &pid), 0);
+  pthread_t h;
+  CHECK_EQ(
+      vsig_thread_create(&h, NULL, pid, 0, alarm_and_posix_timer_without_interval_timers, NULL), 0);
+  CHECK_EQ(pthread_join(h, NULL), 0);
+  CHECK_EQ(vsig_proc_destroy(pid), 0);
+}
+
+/* Cancelling before any arm has nothing to report, and arms nothing. */
+static void *cancel_first(void *arg) {
+  struct other *o = arg;
+  block(VSIG_SIGUSR1);
+  o->rc = vsig_proc_raise_interval2(VSIG_SIGUSR1, 0, 5 * MS, &o->f, &o->p);
+  advance(SEC);
+  CHECK_EQ(take(VSIG_SIGUSR1, NULL), 0);
+  return NULL;
+}
+
+TEST(cancel_in_a_process_that_never_armed_one_reports_nothing) {
+  manual(0);
+  vsig_pid_t pid;
+  CHECK_EQ(vsig_proc_create(NULL, &pid), 0);
+  struct other o = {77, 77, 77};
+  pthread_t h;
+  CHECK_EQ(vsig_thread_create(&h, NULL, pid, 0, cancel_first, &o), 0);
+  CHECK_EQ(pthread_join(h, NULL), 0);
+  CHECK_EQ(o.rc, 0);
+  CHECK_EQ(o.f, 0u);
+  CHECK_EQ(o.p, 0u);
+  CHECK_EQ(vsig_proc_destroy(pid), 0);
+}
+
+/* Destroying a process frees its interval timers and their table, armed,
+ * cancelled or with a signal pending: nothing fires into it afterwards (under
+ * ASan a use after free or a leak fails the test). */
+static void *arm_several(void *arg) {
+  (void)arg;
+  block(VSIG_SIGUSR1);
+  block(VSIG_SIGUSR2);
+  block(VSIG_SIGRTMIN);
+  CHECK_EQ(vsig_proc_raise_interval(VSIG_SIGUSR1, 1, 1), 0);     /* pending at the end */
+  CHECK_EQ(vsig_proc_raise_interval(VSIG_SIGUSR2, 5, 0), 0);     /* cancelled */
+  CHECK_EQ(vsig_proc_raise_interval(VSIG_SIGRTMIN, 10, 1), 0);   /* queued, twice */
+  CHECK_EQ(vsig_proc_raise_interval(VSIG_SIGRTMAX, 1000, 1), 0); /* armed */
+  CHECK_EQ(vsig_proc_raise_interval(VSIG_SIGUSR2, 0, 0), 0);
+  advance(25 * MS);
+  CHECK(is_pending(VSIG_SIGUSR1));
+  CHECK(is_pending(VSIG_SIGRTMIN));
+  CHECK(!is_pending(VSIG_SIGUSR2));
+  return NULL;
+}
+
+TEST(destroying_a_process_frees_its_interval_timers) {
+  manual(0);
+  for (int round = 0; round < 3; round++) {
+    vsig_pid_t pid;
+    CHECK_EQ(vsig_proc_create(NULL, &pid), 0);
+    pthread_t h;
+    CHECK_EQ(vsig_thread_create(&h, NULL, pid, 0, arm_several, NULL), 0);
+    CHECK_EQ(pthread_join(h, NULL), 0);
+    CHECK_EQ(vsig_proc_destroy(pid), 0);
+    advance(5 * SEC); /* past every deadline its timers had */
+  }
+  block(VSIG_SIGUSR1);
+  block(VSIG_SIGRTMIN);
+  check_none_pending(); /* nothing of theirs came here */
+}

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* sigaction and signal: examining and changing actions, and what an action
- * does when its signal is delivered. */
+ * does when its signal is delivered.
+ *
+ * ctest-labels: concurrency (a race on a process's first change of action)
+ * test-hooks: internal (the failure hook of that change's allocation) */
 #include "conform.h"
 
 static atomic_int hits;
@@ -480,4 +483,246 @@ TEST(signal_sig_ign_discards_pending) {
   CHECK_EQ((uintptr_t)vsig_signal(VSIG_SIGUSR2, on_sig), (uintptr_t)VSIG_SIG_IGN);
   unblock(SET(VSIG_SIGUSR2));
   CHECK_EQ(hits, 0);
+}
+
+/* ---- the table of actions ---------------------------------------------------------- */
+
+/* Processes whose actions are all the default share one table; the first
+ * change to anything else allocates the process's own. The library's hook
+ * (action.c, not exported: this file links the library's objects): when
+ * n > 0, the n-th such allocation from now fails. */
+extern _Atomic int vsig__fail_acts_alloc;
+
+static void fail_next_table(void) { atomic_store(&vsig__fail_acts_alloc, 1); }
+
+/* Run fn(arg) on a thread of a new process, then destroy the process. */
+static void in_new_proc(void *(*fn)(void *), void *arg) {
+  vsig_pid_t pid;
+  CHECK_EQ(vsig_proc_create(NULL, &pid), 0);
+  pthread_t h;
+  CHECK_EQ(vsig_thread_create(&h, NULL, pid, 0, fn, arg), 0);
+  join(h);
+  CHECK_EQ(vsig_proc_destroy(pid), 0);
+}
+
+/* sig's action as the process's threads and vsig_proc_sigaction see it. */
+static void check_action(int sig, const vsig_sigaction_t *want) {
+  vsig_sigaction_t o[2];
+  poison(&o[0]);
+  poison(&o[1]);
+  CHECK_EQ(vsig_sigaction(sig, NULL, &o[0]), 0);
+  CHECK_EQ(vsig_proc_sigaction(vsig_getpid(), sig, &o[1]), 0);
+  for (int i = 0; i < 2; i++) {
+    CHECK_EQ((uintptr_t)o[i].sa_handler, (uintptr_t)want->sa_handler);
+    CHECK_EQ(o[i].sa_flags, want->sa_flags);
+    CHECK(set_eq(&o[i].sa_mask, &want->sa_mask));
+  }
+}
+
+static const vsig_sigaction_t dfl_action = {.sa_handler = VSIG_SIG_DFL};
+
+static void *enomem_changes_nothing(void *arg) {
+  (void)arg;
+  vsig_sigaction_t act = {.sa_sigaction = on_info,
+                          .sa_mask = SET(VSIG_SIGHUP),
+                          .sa_flags = VSIG_SA_SIGINFO | VSIG_SA_RESTART};
+  vsig_sigaction_t ign = {.sa_handler = VSIG_SIG_IGN};
+  block(SET(VSIG_SIGUSR1));
+  CHECK_EQ(vsig_raise(VSIG_SIGUSR1), 0); /* pending: a failed SIG_IGN keeps it */
+
+  fail_next_table();
+  vsig_sigaction_t o;
+  poison(&o);
+  CHECK_ERRNO(vsig_sigaction(VSIG_SIGUSR1, &act, &o), ENOMEM);
+  CHECK_EQ(atomic_load(&vsig__fail_acts_alloc), 0); /* it was the allocation that failed */
+  CHECK(poisoned(&o));                              /* nor is anything reported */
+  check_action(VSIG_SIGUSR1, &dfl_action);
+
+  fail_next_table();
+  CHECK_ERRNO(vsig_sigaction(VSIG_SIGUSR1, &ign, NULL), ENOMEM);
+  vsig_sigset_t p = cur_pending(), usr1 = SET(VSIG_SIGUSR1);
+  CHECK(set_eq(&p, &usr1));
+  check_action(VSIG_SIGUSR1, &dfl_action);
+
+  fail_next_table();
+  errno = 0;
+  CHECK((uintptr_t)vsig_signal(VSIG_SIGUSR1, on_sig) == (uintptr_t)VSIG_SIG_ERR);
+  CHECK_EQ(errno, ENOMEM);
+  check_action(VSIG_SIGUSR1, &dfl_action);
+
+  /* With memory again the same change succeeds... */
+  CHECK_EQ(vsig_sigaction(VSIG_SIGUSR1, &act, &o), 0);
+  CHECK_EQ((uintptr_t)o.sa_handler, (uintptr_t)VSIG_SIG_DFL);
+  check_action(VSIG_SIGUSR1, &act);
+  /* ...and later changes allocate nothing: the process has its table. */
+  fail_next_table();
+  CHECK_EQ(vsig_sigaction(VSIG_SIGUSR2, &ign, NULL), 0);
+  CHECK((uintptr_t)vsig_signal(VSIG_SIGHUP, on_sig) == (uintptr_t)VSIG_SIG_DFL);
+  CHECK_EQ(vsig_sigaction(VSIG_SIGUSR2, &dfl_action, NULL), 0);
+  CHECK_EQ(atomic_load(&vsig__fail_acts_alloc), 1);
+  atomic_store(&vsig__fail_acts_alloc, 0);
+  check_action(VSIG_SIGUSR1, &act);
+  check_action(VSIG_SIGUSR2, &dfl_action);
+
+  /* The instance that stayed pending meets the action that was finally set. */
+  atomic_store(&hits, 0);
+  unblock(SET(VSIG_SIGUSR1));
+  CHECK_EQ(atomic_load(&hits), 1);
+  CHECK_EQ(last_sig, VSIG_SIGUSR1);
+  return NULL;
+}
+
+TEST(first_change_out_of_memory_is_enomem_and_changes_nothing) {
+  in_new_proc(enomem_changes_nothing, NULL);
+}
+
+static void *dfl_writes_allocate_nothing(void *arg) {
+  (void)arg;
+  fail_next_table();
+  for (int sig = 1; sig < VSIG_NSIG; sig++) {
+    if (sig == VSIG_SIGKILL || sig == VSIG_SIGSTOP)
+      continue;
+    vsig_sigaction_t o;
+    CHECK_EQ_SIG(sig, vsig_sigaction(sig, &dfl_action, &o), 0);
+    CHECK_EQ_SIG(sig, (uintptr_t)o.sa_handler, (uintptr_t)VSIG_SIG_DFL);
+  }
+  /* Signals meet the shared defaults: ignored, or queued while blocked. */
+  CHECK_EQ(vsig_raise(VSIG_SIGURG), 0);
+  block(SET(VSIG_SIGUSR1));
+  CHECK_EQ(vsig_raise(VSIG_SIGUSR1), 0);
+  vsig_sigset_t p = cur_pending(), usr1 = SET(VSIG_SIGUSR1);
+  CHECK(set_eq(&p, &usr1));
+  CHECK_EQ(atomic_load(&vsig__fail_acts_alloc), 1); /* nothing allocated */
+  /* Still on the shared table: the first real change is what allocates. */
+  CHECK_ERRNO(vsig_sigaction(VSIG_SIGUSR2, &(vsig_sigaction_t){.sa_handler = on_sig}, NULL),
+              ENOMEM);
+  return NULL;
+}
+
+TEST(explicit_sig_dfl_keeps_the_shared_table) { in_new_proc(dfl_writes_allocate_nothing, NULL); }
+
+/* Any difference from the default needs the process's own table: a mask or
+ * a flag with SIG_DFL too. */
+static void *default_handler_with_mask_or_flags(void *arg) {
+  (void)arg;
+  vsig_sigaction_t with_mask = {.sa_handler = VSIG_SIG_DFL, .sa_mask = SET(VSIG_SIGHUP)};
+  vsig_sigaction_t with_flag = {.sa_handler = VSIG_SIG_DFL, .sa_flags = VSIG_SA_RESTART};
+  fail_next_table();
+  CHECK_ERRNO(vsig_sigaction(VSIG_SIGUSR1, &with_mask, NULL), ENOMEM);
+  fail_next_table();
+  CHECK_ERRNO(vsig_sigaction(VSIG_SIGUSR1, &with_flag, NULL), ENOMEM);
+  fail_next_table();
+  CHECK((uintptr_t)vsig_signal(VSIG_SIGUSR1, VSIG_SIG_DFL) == (uintptr_t)VSIG_SIG_ERR);
+  check_action(VSIG_SIGUSR1, &dfl_action);
+  CHECK_EQ(vsig_sigaction(VSIG_SIGUSR1, &with_mask, NULL), 0);
+  check_action(VSIG_SIGUSR1, &with_mask);
+  return NULL;
+}
+
+TEST(sig_dfl_with_a_mask_or_flags_is_a_change) {
+  in_new_proc(default_handler_with_mask_or_flags, NULL);
+}
+
+/* A new process starts on the shared table whatever its creator did. */
+static void *first_change_allocates(void *arg) {
+  (void)arg;
+  check_action(VSIG_SIGUSR1, &dfl_action);
+  fail_next_table();
+  CHECK_ERRNO(vsig_sigaction(VSIG_SIGUSR1, &(vsig_sigaction_t){.sa_handler = other}, NULL), ENOMEM);
+  return NULL;
+}
+
+TEST(new_process_of_a_process_with_its_own_table_shares_the_defaults) {
+  set_handler(VSIG_SIGUSR1, on_sig, 0, EMPTY());
+  in_new_proc(first_change_allocates, NULL);
+}
+
+/* A race on the first change: one thread raises a signal and reads its
+ * action in a loop while another makes that change, which switches the
+ * process to its own table. The reader sees the old action or the new one,
+ * whole, never a mix, and never the old one again once it saw the new. */
+#define RACE_SIG VSIG_SIGURG /* its default ignores it: a raise at SIG_DFL is harmless */
+#define RACE_FLAGS (VSIG_SA_SIGINFO | VSIG_SA_RESTART | VSIG_SA_NODEFER)
+#define RACE_ROUNDS 256
+#define RACE_AFTER 100 /* rounds of the reader once it saw the new action */
+
+struct race {
+  atomic_int reader_ready, bad, handled;
+};
+static struct race *race_now;
+
+static void race_handler(int sig, vsig_siginfo_t *info, void *ctx) {
+  (void)ctx;
+  /* The frame was built from one whole action: siginfo came (SA_SIGINFO),
+   * sa_mask is blocked and the signal itself is not (SA_NODEFER). */
+  vsig_sigset_t m = cur_mask();
+  if (!info || info->si_signo != sig || vsig_sigismember(&m, VSIG_SIGHUP) != 1 ||
+      vsig_sigismember(&m, VSIG_SIGRTMIN) != 1 || vsig_sigismember(&m, sig) != 0)
+    atomic_store(&race_now->bad, 1);
+  atomic_fetch_add(&race_now->handled, 1);
+}
+
+static vsig_sigaction_t race_action(void) {
+  return (vsig_sigaction_t){.sa_sigaction = race_handler,
+                            .sa_mask = SET(VSIG_SIGHUP, VSIG_SIGRTMIN),
+                            .sa_flags = RACE_FLAGS};
+}
+
+/* 0: the default, 1: the new action, -1: anything else (a mix). */
+static int classify(const vsig_sigaction_t *a) {
+  vsig_sigaction_t want = race_action();
+  if ((uintptr_t)a->sa_handler == (uintptr_t)VSIG_SIG_DFL && a->sa_flags == 0 &&
+      set_empty(&a->sa_mask))
+    return 0;
+  if ((uintptr_t)a->sa_sigaction == (uintptr_t)race_handler && a->sa_flags == RACE_FLAGS &&
+      set_eq(&a->sa_mask, &want.sa_mask))
+    return 1;
+  return -1;
+}
+
+static void *race_reader(void *arg) {
+  struct race *r = arg;
+  atomic_store(&r->reader_ready, 1);
+  bool seen_new = false;
+  for (int after = 0; after < RACE_AFTER;) {
+    CHECK_EQ(vsig_raise(RACE_SIG), 0); /* reads the action without the lock */
+    vsig_sigaction_t a, b;
+    CHECK_EQ(vsig_sigaction(RACE_SIG, NULL, &a), 0);
+    CHECK_EQ(vsig_proc_sigaction(vsig_getpid(), RACE_SIG, &b), 0);
+    int ca = classify(&a), cb = classify(&b);
+    if (ca < 0 || cb < 0 || (seen_new && (ca == 0 || cb == 0)))
+      atomic_store(&r->bad, 1);
+    if (ca == 1)
+      seen_new = true;
+    if (seen_new)
+      after++;
+  }
+  return NULL;
+}
+
+static void *race_writer(void *arg) {
+  struct race *r = arg;
+  while (!atomic_load(&r->reader_ready))
+    sched_yield();
+  vsig_sigaction_t act = race_action();
+  CHECK_EQ(vsig_sigaction(RACE_SIG, &act, NULL), 0);
+  return NULL;
+}
+
+TEST(first_change_racing_with_raise_and_reads_is_seen_whole) {
+  for (int round = 0; round < RACE_ROUNDS; round++) {
+    struct race r = {0};
+    race_now = &r;
+    vsig_pid_t pid;
+    CHECK_EQ(vsig_proc_create(NULL, &pid), 0);
+    pthread_t hr, hw;
+    CHECK_EQ(vsig_thread_create(&hr, NULL, pid, 0, race_reader, &r), 0);
+    CHECK_EQ(vsig_thread_create(&hw, NULL, pid, 0, race_writer, &r), 0);
+    join(hw);
+    join(hr);
+    CHECK_EQ(atomic_load(&r.bad), 0);
+    /* Every raise after the reader saw the new action ran the handler. */
+    CHECK(atomic_load(&r.handled) >= RACE_AFTER - 1);
+    CHECK_EQ(vsig_proc_destroy(pid), 0);
+  }
 }

@@ -33,7 +33,7 @@ void api_deferred(void) {
 void thread_interrupt(struct vsig_thr *t, int sig) {
   if (atomic_exchange(&t->intr_pending, 1))
     return; /* one on its way already: it delivers everything due */
-  int flags = atomic_load_explicit(&t->proc->act[sig].flags, memory_order_relaxed);
+  int flags = atomic_load_explicit(&action_of(t->proc, sig)->flags, memory_order_relaxed);
   host_interrupt(atomic_load_explicit(&t->host_tid, memory_order_relaxed),
                  (flags & VSIG_SA_RESTART) != 0);
 }

@@ -89,7 +89,7 @@ int vsig__host_fault(int sig, vsig_siginfo_t *info, void *ucontext) {
     return 0; /* blocked: the kernel kills the process, as natively */
   struct frame f = {.sig = sig, .info = *info};
   host_lock(&p->lock);
-  struct action *ac = &p->act[sig];
+  struct action *ac = action_of(p, sig);
   f.handler = atomic_load_explicit(&ac->handler, memory_order_relaxed);
   f.amask = atomic_load_explicit(&ac->mask, memory_order_relaxed);
   f.flags = atomic_load_explicit(&ac->flags, memory_order_relaxed);
@@ -97,7 +97,7 @@ int vsig__host_fault(int sig, vsig_siginfo_t *info, void *ucontext) {
   if (caught && (f.flags & VSIG_SA_RESETHAND)) {
     vsig_sigaction_t dfl = {
         .sa_handler = VSIG_SIG_DFL, .sa_mask = {f.amask}, .sa_flags = f.flags & ~VSIG_SA_SIGINFO};
-    action_write(p, sig, &dfl);
+    (void)action_write(p, sig, &dfl); /* never fails: sig was caught */
   }
   host_unlock(&p->lock);
   if (!caught)
@@ -113,6 +113,8 @@ int vsig__host_fault(int sig, vsig_siginfo_t *info, void *ucontext) {
   return 1;
 }
 
+/* These two never fail: api_bridge_enable gave the default process a table
+ * of actions of its own before the host layer calls them. */
 void vsig__host_inherit_ignored(int sig) {
   struct vsig_proc *p = default_process();
   if (!p || !sig_valid(sig) || sig == VSIG_SIGKILL || sig == VSIG_SIGSTOP)
@@ -121,7 +123,7 @@ void vsig__host_inherit_ignored(int sig) {
   host_lock(&p->lock);
   action_read(p, sig, &cur);
   if (cur.sa_handler == VSIG_SIG_DFL) /* an action the program set first wins */
-    action_write(p, sig, &ign);
+    (void)action_write(p, sig, &ign);
   host_unlock(&p->lock);
 }
 
@@ -138,7 +140,7 @@ void vsig__host_inherit_handler(int sig, uintptr_t handler, int flags, uint64_t 
   vsig_sigaction_t cur;
   action_read(p, sig, &cur);
   if (cur.sa_handler == VSIG_SIG_DFL) /* the program's own choice wins */
-    action_write(p, sig, &act);
+    (void)action_write(p, sig, &act);
   host_unlock(&p->lock);
 }
 
@@ -176,9 +178,18 @@ static int api_bridge_enable(const vsig_sigset_t *set) {
   vsig__init();
   /* The default process exists before any host handler can run: a handler
    * must not allocate it. */
-  if (!default_process())
+  struct vsig_proc *p = default_process();
+  if (!p)
     return ENOMEM;
-  int rc = host_bridge_start(set->bits & ~UNBLOCKABLE);
+  /* Actions taken over from the host (the exec rule, a handler installed
+   * before) are written while the host layer sets up: the table they go to
+   * exists first, so that nothing fails half way. */
+  host_lock(&p->lock);
+  int rc = actions_own(p);
+  host_unlock(&p->lock);
+  if (rc < 0)
+    return -rc;
+  rc = host_bridge_start(set->bits & ~UNBLOCKABLE);
   if (!rc)
     atomic_store(&vsig__bridge_on, 1);
   return rc;

@@ -21,7 +21,7 @@ void chld_notify(struct vsig_proc *c, int code, int status, struct after *a) {
     return;
   host_lock(&par->lock);
   uintptr_t h = handler_of(par, VSIG_SIGCHLD);
-  int flags = atomic_load_explicit(&par->act[VSIG_SIGCHLD].flags, memory_order_relaxed);
+  int flags = atomic_load_explicit(&action_of(par, VSIG_SIGCHLD)->flags, memory_order_relaxed);
   bool ended = code == VSIG_CLD_EXITED || code == VSIG_CLD_KILLED || code == VSIG_CLD_DUMPED;
   bool send = h != H_IGN && (ended || !(flags & VSIG_SA_NOCLDSTOP));
   if (send) {

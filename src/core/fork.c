@@ -61,6 +61,7 @@ static void child(void) {
 static void child_rebuild(void) {
   struct vsig_thr *self = vsig__tls_self;
   struct vsig_proc *np = NULL;
+  bool acts_ok = false;
   if (self) {
     struct vsig_proc *op = self->proc;
     np = proc_new(&op->attr, host_getpid());
@@ -73,11 +74,7 @@ static void child_rebuild(void) {
       struct uacct *u = uacct_get(atomic_load(&np->uid));
       if (u)
         np->acct = u;
-      for (int sig = 1; sig < VSIG_NSIG; sig++) {
-        vsig_sigaction_t a;
-        action_read(op, sig, &a);
-        action_write(np, sig, &a);
-      }
+      acts_ok = actions_copy(np, op) == 0;
     }
   }
   tsvc_reset_after_fork(); /* timers are not inherited */
@@ -93,7 +90,7 @@ static void child_rebuild(void) {
   if (!self)
     return;
   /* The child's only process is a root: its own session and group. */
-  if (!np || pgrp_join_new(np, np->pid, np->pid) < 0 || reg_add_proc(np) < 0) {
+  if (!np || !acts_ok || pgrp_join_new(np, np->pid, np->pid) < 0 || reg_add_proc(np) < 0) {
     if (np) {
       pgrp_leave(np);
       proc_free(np);

@@ -61,7 +61,7 @@ static int frame_next(struct vsig_thr *t, struct frame *f) {
         &t->attention,
         thread_takeable(t, atomic_load_explicit(&t->mask, memory_order_relaxed)) != 0,
         memory_order_relaxed);
-    struct action *ac = &p->act[sig];
+    struct action *ac = action_of(p, sig);
     uintptr_t h = atomic_load_explicit(&ac->handler, memory_order_relaxed);
     f->sig = sig;
     f->handler = h;
@@ -89,7 +89,7 @@ static int frame_next(struct vsig_thr *t, struct frame *f) {
       vsig_sigaction_t dfl = {.sa_handler = VSIG_SIG_DFL,
                               .sa_mask = {f->amask},
                               .sa_flags = f->flags & ~VSIG_SA_SIGINFO};
-      action_write(p, sig, &dfl);
+      (void)action_write(p, sig, &dfl); /* never fails: sig was caught */
     }
     host_unlock(&p->lock);
     return 1;

@@ -211,7 +211,9 @@ struct vsig_timer {
 };
 
 /* A process's timers: POSIX ones in chunks (ids index them), and the
- * per-signal and alarm timers. Process lock. */
+ * per-signal and alarm timers. Process lock. The per-signal ones
+ * (proc_raise_interval) are a table made on first use: few processes have
+ * any, and every process would otherwise carry VSIG_NSIG pointers. */
 #define TCHUNK 256
 struct ptimers {
   struct vsig_timer **chunks;
@@ -221,7 +223,7 @@ struct ptimers {
   int32_t *free_ids;
   uint32_t nfree, free_cap;
   struct vsig_timer *alarm;
-  struct vsig_timer *interval[VSIG_NSIG];
+  struct vsig_timer **interval; /* VSIG_NSIG of them, or NULL: none yet */
 };
 
 struct vsig_proc {
@@ -279,8 +281,11 @@ struct vsig_proc {
   _Atomic int stopped; /* the stop signal while stopped, else 0 */
   _Atomic int pgrp_orphaned;
 
+  /* Its actions, VSIG_NSIG of them (action.c): the shared table of defaults
+   * until the first write of anything else gives it a table of its own, which
+   * it keeps until proc_free. */
   _Atomic uint32_t act_seq;
-  struct action act[VSIG_NSIG];
+  _Atomic(struct action *) acts;
 
   /* Process-directed instances stay here until a thread takes one, always the
    * oldest of its signal. Some of them are claimed: promised to particular
@@ -636,8 +641,14 @@ void after_defer(struct vsig_proc *m, struct after *b, struct after *out);
 /* Small shared reads. */
 #define H_DFL ((uintptr_t)VSIG_SIG_DFL)
 #define H_IGN ((uintptr_t)VSIG_SIG_IGN)
+/* sig's action in p, for a read of one field. Without the lock it is the
+ * value before or after a concurrent write. Acquire: a table of its own that
+ * a concurrent write just installed is read as its writer filled it. */
+static inline struct action *action_of(struct vsig_proc *p, int sig) {
+  return &atomic_load_explicit(&p->acts, memory_order_acquire)[sig];
+}
 static inline uintptr_t handler_of(struct vsig_proc *p, int sig) {
-  return atomic_load_explicit(&p->act[sig].handler, memory_order_relaxed);
+  return atomic_load_explicit(&action_of(p, sig)->handler, memory_order_relaxed);
 }
 static inline uint64_t load_mask(struct vsig_thr *t) { return atomic_load(&t->mask); }
 /* Signals pending for t: its own and its process's (claimed or not). */
@@ -691,7 +702,19 @@ static inline void claims_inc(struct vsig_thr *t, int sig) {
 /* Delivery: disposition.c, action.c, distribute.c, generate.c, thread_state.c,
  * terminate.c, mask.c, frame.c. Process lock held unless noted. */
 void action_read(struct vsig_proc *p, int sig, vsig_sigaction_t *out); /* lock-free */
-void action_write(struct vsig_proc *p, int sig, const vsig_sigaction_t *a);
+/* 0, or -ENOMEM (nothing changed): the first write of anything but the
+ * default gives p a table of its own. A process whose sig is caught has one,
+ * so writing its action again never fails. */
+int action_write(struct vsig_proc *p, int sig, const vsig_sigaction_t *a);
+void actions_init(struct vsig_proc *p);                         /* the shared defaults */
+int actions_copy(struct vsig_proc *to, struct vsig_proc *from); /* a new to; -ENOMEM */
+void actions_free(struct vsig_proc *p);                         /* proc_free */
+/* p (lock held) on a table of its own from now on, its actions unchanged;
+ * -ENOMEM. */
+int actions_own(struct vsig_proc *p);
+/* Tests only, not exported: when n > 0, the n-th table allocation from now
+ * fails (and the count stops at 0). */
+extern _Atomic int vsig__fail_acts_alloc;
 void proc_distribute(struct vsig_proc *p, int sig, struct vsig_thr *self, struct after *a);
 int proc_send(struct vsig_proc *p, int sig, const vsig_siginfo_t *info, bool queued,
               struct vsig_thr *self, struct after *a);

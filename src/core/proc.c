@@ -45,6 +45,7 @@ struct vsig_proc *proc_new(const vsig_proc_attr_t *attr, vsig_pid_t pid) {
     return NULL;
   }
   host_lock_init(&p->lock);
+  actions_init(p);
   p->pid = pid;
   vsig_uid_t e = attr->euid == VSIG_UID_SAME ? attr->uid : attr->euid;
   atomic_init(&p->uid, attr->uid);
@@ -91,6 +92,7 @@ void proc_free(struct vsig_proc *p) {
     atomic_fetch_sub(&p->acct->queued, uacct_held(p));
   sigq_free_cells(&p->pending);
   timers_free(p);
+  actions_free(p);
   host_lock_destroy(&p->lock);
   free(p);
 }

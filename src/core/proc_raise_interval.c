@@ -5,7 +5,27 @@
  */
 #include "internal.h"
 
+#include <stdlib.h>
+
 static int64_t clamp_ns(uint64_t ns) { return ns > INT64_MAX ? INT64_MAX : (int64_t)ns; }
+
+/* sig's timer, and the process's table of them on its first (process lock
+ * held). NULL: out of memory, and nothing was kept. */
+static struct vsig_timer *interval_new(struct vsig_proc *p, int sig) {
+  struct ptimers *pt = &p->timers;
+  bool made = !pt->interval;
+  if (made) {
+    pt->interval = calloc(VSIG_NSIG, sizeof *pt->interval);
+    if (!pt->interval)
+      return NULL;
+  }
+  struct vsig_timer *t = pt->interval[sig] = timer_alloc_internal(p, sig);
+  if (!t && made) {
+    free(pt->interval);
+    pt->interval = NULL;
+  }
+  return t;
+}
 
 static int raise_interval(int sig, int64_t first, int64_t period, uint64_t *old_first,
                           uint64_t *old_period) {
@@ -18,9 +38,10 @@ static int raise_interval(int sig, int64_t first, int64_t period, uint64_t *old_
   struct after a = {0};
   tsvc_lock();
   host_lock(&p->lock);
-  struct vsig_timer *t = p->timers.interval[sig];
+  struct vsig_timer **iv = p->timers.interval;
+  struct vsig_timer *t = iv ? iv[sig] : NULL;
   if (!t && first > 0)
-    t = p->timers.interval[sig] = timer_alloc_internal(p, sig);
+    t = interval_new(p, sig);
   host_unlock(&p->lock);
   if (!t && first > 0) {
     tsvc_unlock();

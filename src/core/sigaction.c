@@ -48,7 +48,11 @@ static int do_sigaction(int sig, const vsig_sigaction_t *act, vsig_sigaction_t *
   host_lock(&p->lock);
   action_read(p, sig, &old);
   if (act) {
-    action_write(p, sig, &new);
+    int rc = action_write(p, sig, &new);
+    if (rc < 0) {
+      host_unlock(&p->lock);
+      return rc;
+    }
     if (new.sa_handler == VSIG_SIG_IGN || (new.sa_handler == VSIG_SIG_DFL &&dfl_ignores(sig)))
       discard_everywhere(p, sig);
   }

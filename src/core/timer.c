@@ -40,8 +40,7 @@ void timer_generate(struct vsig_timer *t, struct vsig_proc *p, struct after *a) 
    * SIGCONT, as any sender's (prepare in generate.c). */
   if (sig_is_jobctl(t->sig) && atomic_load_explicit(&p->state, memory_order_relaxed) != P_DEAD)
     jobctl_generated(p, t->sig, a);
-  if (atomic_load_explicit(&p->act[t->sig].handler, memory_order_relaxed) ==
-      (uintptr_t)VSIG_SIG_IGN)
+  if (handler_of(p, t->sig) == H_IGN)
     return;
   struct sigq *target = t->notify == TN_THREAD ? &t->to.thread->tpending : &p->pending;
   if (!sig_is_rt(t->sig) &&
@@ -175,7 +174,7 @@ static void timers_stop_all(struct vsig_proc *p) {
   }
   if (pt->alarm)
     timer_stop(pt->alarm, p);
-  for (int sig = 1; sig < VSIG_NSIG; sig++)
+  for (int sig = 1; pt->interval && sig < VSIG_NSIG; sig++)
     if (pt->interval[sig])
       timer_stop(pt->interval[sig], p);
 }
@@ -187,8 +186,9 @@ void timers_free(struct vsig_proc *p) {
   free(pt->chunks);
   free(pt->free_ids);
   free(pt->alarm);
-  for (int sig = 1; sig < VSIG_NSIG; sig++)
+  for (int sig = 1; pt->interval && sig < VSIG_NSIG; sig++)
     free(pt->interval[sig]);
+  free(pt->interval);
   memset(pt, 0, sizeof *pt);
 }
 
