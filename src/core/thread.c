@@ -14,6 +14,12 @@ static pthread_key_t exit_key;
 void thread_detach_self(struct vsig_thr *t);
 void fork_register(void);
 
+#if UINTPTR_MAX == UINT64_MAX
+/* An idle vsig thread costs at most 512 bytes beyond its host thread, with
+ * malloc's 16-byte header. */
+_Static_assert(sizeof(struct vsig_thr) <= 496, "an idle thread must stay within 512 bytes");
+#endif
+
 static void on_host_thread_exit(void *arg) {
   struct vsig_thr *t = arg;
   vsig__tls_self = t;
