@@ -131,7 +131,8 @@ enum {
 #define VSIG_SI_TKILL (-6)  /* raise, pthread_kill */
 #define VSIG_SI_KERNEL 0x80 /* sent by vsig itself (an orphaned group's SIGHUP) */
 
-/* Default queue limit of a process (queued signals pending at once). */
+/* Default queue limit of a process (queued signals pending at once). Only a
+ * limit: nothing is allocated for it, so a larger one costs nothing. */
 #define VSIG_SIGQUEUE_MAX_DEFAULT 1024
 /* Default limit of POSIX timers per process. */
 #define VSIG_TIMER_MAX_DEFAULT 4194304
@@ -294,11 +295,13 @@ VSIG_API int vsig_sigpending(vsig_sigset_t *set);
 VSIG_API int vsig_kill(vsig_pid_t pid, int sig);
 /* Send sig to the calling thread; a handler runs before raise returns. */
 VSIG_API int vsig_raise(int sig);
-/* Queue sig with value to a process. EAGAIN when its queue pool is full. */
+/* Queue sig with value to a process. EAGAIN (nothing changes) at its queue_max
+ * or its user's limit, or when no memory can be had for the signal. */
 VSIG_API int vsig_sigqueue(vsig_pid_t pid, int sig, const vsig_sigval_t value);
 /* Send sig to a vsig thread. Returns ESRCH, EINVAL or 0 (error number). */
 VSIG_API int vsig_pthread_kill(vsig_thread_t thread, int sig);
-/* Queue sig with value to a vsig thread (si_code SI_QUEUE). Error number; EAGAIN when full. */
+/* Queue sig with value to a vsig thread (si_code SI_QUEUE). Error number; EAGAIN
+ * as vsig_sigqueue's. */
 VSIG_API int vsig_pthread_sigqueue(vsig_thread_t thread, int sig, const vsig_sigval_t value);
 
 /* ---- waiting ---------------------------------------------------------------- */
@@ -389,11 +392,12 @@ VSIG_API int vsig_proc_status(vsig_pid_t pid, int *term_sig);
  * can wait for it. A process that has already ended keeps its first end.
  * Error number: ESRCH. */
 VSIG_API int vsig_proc_exit(vsig_pid_t pid, int status);
-/* The per-user limit on queued signals: at it, sigqueue (and timers' and
- * the bridge's queued signals) give EAGAIN, and kill of a real-time signal
- * leaves one unqueued instance, as at a full process queue. Shared by every
- * process whose real user id is uid, charged to the receiving process.
- * Error number: ENOMEM (first use of uid). */
+/* The per-user limit on queued signals: at it, sigqueue gives EAGAIN, the
+ * bridge leaves host real-time signals in the kernel's queue, and kill of a
+ * real-time signal leaves one unqueued instance, as at a process's queue_max
+ * (timers' signals are never refused). Shared by every process whose real
+ * user id is uid, charged to the receiving process; it bounds the memory they
+ * hold for queued signals. Error number: ENOMEM (first use of uid). */
 VSIG_API int vsig_set_uid_sigqueue_max(vsig_uid_t uid, size_t max);
 /* How many queued signals processes of uid have pending, and its limit.
  * Error numbers: EINVAL (both NULL), ENOMEM. */
