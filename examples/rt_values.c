@@ -9,8 +9,8 @@
  *   - within one real-time signal, first in, first out, each with its own value;
  *   - a standard signal (SIGUSR1 here) holds at most one pending instance, so
  *     sending it twice leaves one.
- * Last, it shows that the queue is bounded: a process has a pool of queue
- * slots, and sigqueue reports EAGAIN when they are all taken.
+ * Last, it shows that the queue is bounded: a process queues at most
+ * queue_max real-time signals at once, and sigqueue reports EAGAIN beyond.
  */
 #include <vsig.h>
 
@@ -108,9 +108,9 @@ int main(void) {
   printf("SIGUSR1 came out once, with the value of the first send; each real-time\n"
          "instance came out with its own value, in the order it was sent.\n");
 
-  /* A second virtual process with the smallest pool POSIX allows. Its only
-   * thread blocks SIGRTMIN, so nothing takes those signals: they all stay
-   * queued until the pool is full. */
+  /* A second virtual process with the smallest queue limit POSIX allows. Its
+   * only thread blocks SIGRTMIN, so nothing takes those signals: they all stay
+   * queued until the limit. */
   vsig_proc_attr_t attr;
   vsig_proc_attr_init(&attr);
   attr.queue_max = VSIG_POSIX_SIGQUEUE_MAX;

@@ -62,22 +62,22 @@ int vsig__host_generate_in_handler(int sig, const vsig_siginfo_t *info, uint64_t
   return generate(sig, info, thread, false, true);
 }
 
-void vsig__host_pool_wait(void) {
+void vsig__host_room_wait(void) {
   struct vsig_proc *p = default_process();
   if (!p)
     return;
-  uint32_t token = host_event_prepare(&p->pool_ev);
-  atomic_store(&p->pool_waiter, 1);
+  uint32_t token = host_event_prepare(&p->room_ev);
+  atomic_store(&p->room_waiter, 1);
   host_lock(&p->lock);
   /* Its own queue, or its user's account (which only its own releases wake
    * it for: host signals then wait in the kernel's queue). */
   size_t room = p->queue_max - p->queued;
-  bool full = (room < pool_room_wanted(p) && p->queued > 0) ||
+  bool full = (room < queue_room_wanted(p) && p->queued > 0) ||
               atomic_load(&p->acct->queued) >= atomic_load(&p->acct->max);
   host_unlock(&p->lock);
   if (full)
-    host_event_wait(&p->pool_ev, token, -1, false);
-  atomic_store(&p->pool_waiter, 0);
+    host_event_wait(&p->room_ev, token, -1, false);
+  atomic_store(&p->room_waiter, 0);
 }
 
 int vsig__host_fault(int sig, vsig_siginfo_t *info, void *ucontext) {

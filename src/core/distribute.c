@@ -48,7 +48,7 @@ bool thread_take(struct vsig_thr *t, int sig, vsig_siginfo_t *info) {
     return false;
   }
   *info = in.info;
-  pool_release(p, &in);
+  queue_release(p, &in);
   return true;
 }
 
@@ -95,7 +95,7 @@ static struct vsig_thr *best_unblocked(struct vsig_proc *p, int sig) {
  * anywhere, so no other thread can take it too. */
 void handoff(struct vsig_thr *w, int sig, struct inst *in) {
   cinfo_pack(&w->wait_info, &in->info);
-  pool_release(w->proc, in);
+  queue_release(w->proc, in);
   w->waitset = 0;
   set_state(w, T_READY);
   atomic_store_explicit(&w->wait_sig, sig, memory_order_release);
@@ -146,7 +146,7 @@ void proc_distribute(struct vsig_proc *p, int sig, struct vsig_thr *self, struct
       if (TRACING())
         trace_discard(p, NULL, sig, &in.info,
                       h == H_IGN ? VSIG_TRACE_DISCARD_IGNORED : VSIG_TRACE_DISCARD_DEFAULT);
-      pool_release(p, &in);
+      queue_release(p, &in);
       continue;
     }
     if (TRACING() && t)

@@ -29,7 +29,7 @@ static int prepare(struct vsig_proc *p, struct vsig_thr *t, struct sigq *target,
   }
   in->n = NULL;
   if (sig_is_rt(sig)) {
-    int rc = pool_reserve(p, in, queued);
+    int rc = queue_reserve(p, in, queued);
     if (rc)
       return rc;
   } else if (atomic_load_explicit(&target->set, memory_order_relaxed) & SIGBIT(sig)) {

@@ -154,7 +154,7 @@ static inline void cinfo_unpack(vsig_siginfo_t *i, const struct cinfo *c, int si
 struct uacct {
   struct uacct *next;
   vsig_uid_t uid;
-  _Atomic size_t queued; /* pool slots held by its processes */
+  _Atomic size_t queued; /* queued instances held by its processes */
   _Atomic size_t max;
 };
 struct uacct *uacct_get(vsig_uid_t uid); /* registry lock; NULL: ENOMEM */
@@ -304,11 +304,11 @@ struct vsig_proc {
   size_t queued;      /* cells charged to it (queued instances) */
   struct uacct *acct; /* charged for them too (uid.c) */
   size_t acct_room;   /* taken from acct, not in use yet */
-  /* The host bridge waits here for room when the pool is full, so that host
+  /* The host bridge waits here for room at the queue limit, so that host
    * real-time signals stay queued in the kernel meanwhile. It is woken when an
-   * eighth of the pool is free (or all of it): a batch, not one by one. */
-  _Atomic int pool_waiter;
-  host_event_t pool_ev;
+   * eighth of queue_max is free (or all of it): a batch, not one by one. */
+  _Atomic int room_waiter;
+  host_event_t room_ev;
   size_t queue_max;
   vsig_proc_attr_t attr;
 
@@ -462,8 +462,8 @@ bool sigq_unlink(struct vsig_proc *p, struct sigq *q, int sig, struct qnode *n);
 void sigq_drop_sig(struct vsig_proc *p, struct sigq *q, int sig); /* discard all of sig */
 void sigq_drop_all(struct vsig_proc *p, struct sigq *q);
 void sigq_free_cells(struct sigq *q); /* a process that goes: no accounting */
-int pool_reserve(struct vsig_proc *p, struct inst *in, bool required); /* -EAGAIN */
-void pool_release(struct vsig_proc *p, struct inst *in);
+int queue_reserve(struct vsig_proc *p, struct inst *in, bool required); /* -EAGAIN */
+void queue_release(struct vsig_proc *p, struct inst *in);
 
 /* Cells (cell.c): any lock may be held; the cell lock is the innermost. */
 extern _Atomic int vsig__cells_fail;
@@ -498,8 +498,8 @@ static inline void cell_put(struct cell *c) {
   }
   cell_put_slow(me, c);
 }
-/* The room the host bridge waits for when the pool is full. */
-static inline size_t pool_room_wanted(const struct vsig_proc *p) { /* free room */
+/* The room the host bridge waits for at the queue limit. */
+static inline size_t queue_room_wanted(const struct vsig_proc *p) { /* free room */
   size_t n = p->queue_max / 8;
   return n ? n : 1;
 }

@@ -138,7 +138,7 @@ bool sigq_unlink(struct vsig_proc *p, struct sigq *q, int sig, struct qnode *n) 
 void sigq_drop_sig(struct vsig_proc *p, struct sigq *q, int sig) {
   struct inst in;
   while (sigq_take(p, q, sig, &in))
-    pool_release(p, &in);
+    queue_release(p, &in);
 }
 
 void sigq_drop_all(struct vsig_proc *p, struct sigq *q) {
@@ -164,7 +164,7 @@ void sigq_free_cells(struct sigq *q) {
 /* Take a cell before anything is marked pending, so that a full queue fails
  * the call with nothing changed. Without required, a full queue leaves in->n
  * NULL and the instance travels unqueued. */
-int pool_reserve(struct vsig_proc *p, struct inst *in, bool required) {
+int queue_reserve(struct vsig_proc *p, struct inst *in, bool required) {
   in->n = NULL;
   if (p->queued < p->queue_max) {
     struct cell *c = cell_get();
@@ -181,14 +181,14 @@ int pool_reserve(struct vsig_proc *p, struct inst *in, bool required) {
 }
 
 /* A timer's own node needs nothing: sigq_take already marked it free. */
-void pool_release(struct vsig_proc *p, struct inst *in) {
+void queue_release(struct vsig_proc *p, struct inst *in) {
   if (in->n && in->n->kind == QN_QUEUED) {
     uacct_uncharge(p);
     p->queued--;
     cell_put(CELL_OF(in->n));
-    if (atomic_load_explicit(&p->pool_waiter, memory_order_relaxed) &&
-        (p->queue_max - p->queued >= pool_room_wanted(p) || p->queued == 0))
-      host_event_signal(&p->pool_ev);
+    if (atomic_load_explicit(&p->room_waiter, memory_order_relaxed) &&
+        (p->queue_max - p->queued >= queue_room_wanted(p) || p->queued == 0))
+      host_event_signal(&p->room_ev);
   }
   in->n = NULL;
 }

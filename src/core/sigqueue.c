@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* sigqueue: a process-directed signal carrying a value; real-time signals
- * take a slot of the target's pool or fail with EAGAIN. */
+ * are queued within the target's limits or fail with EAGAIN. */
 #include "internal.h"
 
 static int api_sigqueue(vsig_pid_t pid, int sig, const vsig_sigval_t value) {

@@ -123,7 +123,7 @@ void host_bridge_sleep(bool sleeping);
 /* What the host calls back, in the core (bridge.c). None allocates. */
 /* Generate sig with info in the default process, directed at vsig thread
  * `thread` when it is one of that process's (0: process-directed). 0, -EAGAIN
- * (queued and the pool is full), -ESRCH. */
+ * (queued, at the queue limit or without memory), -ESRCH. */
 struct vsig_siginfo;
 int vsig__host_generate(int sig, const struct vsig_siginfo *info, uint64_t thread, bool queued);
 /* The same from a host signal handler: nothing is allocated (a standard
@@ -133,8 +133,8 @@ int vsig__host_generate_in_handler(int sig, const struct vsig_siginfo *info, uin
 uint64_t vsig__host_self_id(void);
 /* The calling thread is one of vsig's own (vsig-bridge): in no process. */
 void vsig__host_internal_thread(void);
-/* Wait until the default process's pool has a free entry. */
-void vsig__host_pool_wait(void);
+/* Wait until the default process's queue has room again. */
+void vsig__host_room_wait(void);
 /* A fault on the calling thread: run its handler now, with ucontext. 1 if a
  * handler ran; 0 if the process must die of it (blocked, default, ignored). */
 int vsig__host_fault(int sig, struct vsig_siginfo *info, void *ucontext);

@@ -231,7 +231,7 @@ void host_bridge_action(int sig, uintptr_t handler, int flags) {
  * first, so that a signal another process sent before (say, before it
  * exited) is pending in vsig as it is natively. Every taker dequeues and
  * generates under take_lock, one signal at a time, so instances keep the
- * kernel's order. When the default process's pool is full, a real-time
+ * kernel's order. When the default process is at its queue limit, a real-time
  * signal already taken waits in `held` (it comes first next time) and the
  * rest stay in the kernel's queue; only vsig-bridge waits for room.
  */
@@ -243,7 +243,7 @@ static struct {
 } held;
 
 /* Take one signal (held first) under take_lock: 1 taken, 0 nothing pending,
- * -1 a real-time signal waits in held for pool room. The lock is held for one
+ * -1 a real-time signal waits in held for room in the queue. The lock is held for one
  * signal at a time, so a thread about to wait never waits long for it. */
 static int take_one(ksigset_t set, int intr) {
   static const struct timespec zero = {0, 0};
@@ -283,7 +283,7 @@ static int take_one(ksigset_t set, int intr) {
   return rc;
 }
 
-/* Everything pending, in order: true, or false if the pool is full. */
+/* Everything pending, in order: true, or false at the queue limit. */
 static bool take_pending(ksigset_t set, int intr) {
   for (;;) {
     int rc = take_one(set, intr);
@@ -308,7 +308,7 @@ static void *bridge_thread(void *arg) {
       ksig_wait_readable(fd);
     bool done = take_pending(async_set | KBIT(intr), intr);
     if (!done)
-      vsig__host_pool_wait(); /* room first; the rest wait in the kernel */
+      vsig__host_room_wait(); /* room first; the rest wait in the kernel */
     else if (fd < 0)
       ksig_wait_pending(set);
   }
