@@ -69,14 +69,17 @@ void vsig__host_room_wait(void) {
   uint32_t token = host_event_prepare(&p->room_ev);
   atomic_store(&p->room_waiter, 1);
   host_lock(&p->lock);
-  /* Its own queue, or its user's account (which only its own releases wake
-   * it for: host signals then wait in the kernel's queue). */
+  /* Its own queue's room comes back through its own releases, which wake
+   * it. Its user's limit, reached with other processes' signals, ends
+   * without telling it: it looks again every millisecond, while host signals
+   * wait in the kernel's queue. (Room that came back in the meantime: at
+   * once.) */
   size_t room = p->queue_max - p->queued;
-  bool full = (room < queue_room_wanted(p) && p->queued > 0) ||
-              atomic_load(&p->acct->queued) >= atomic_load(&p->acct->max);
+  bool own_full = room < queue_room_wanted(p) && p->queued > 0;
+  bool user_full = atomic_load(&p->acct->queued) >= atomic_load(&p->acct->max);
   host_unlock(&p->lock);
-  if (full)
-    host_event_wait(&p->room_ev, token, -1, false);
+  if (own_full || user_full)
+    host_event_wait(&p->room_ev, token, own_full ? -1 : host_now_ns() + 1000000, false);
   atomic_store(&p->room_waiter, 0);
 }
 
