@@ -61,27 +61,6 @@ int actions_copy(struct vsig_proc *to, struct vsig_proc *from) {
   return 0;
 }
 
-void action_read(struct vsig_proc *p, int sig, vsig_sigaction_t *out) {
-  for (;;) {
-    uint32_t s = atomic_load_explicit(&p->act_seq, memory_order_acquire);
-    if (s & 1)
-      continue;
-    /* A table installed in a write after s was read makes the check below
-     * fail: the pointer was stored after the counter went odd. */
-    struct action *a = action_of(p, sig);
-    uintptr_t h = atomic_load_explicit(&a->handler, memory_order_relaxed);
-    uint64_t m = atomic_load_explicit(&a->mask, memory_order_relaxed);
-    int f = atomic_load_explicit(&a->flags, memory_order_relaxed);
-    atomic_thread_fence(memory_order_acquire);
-    if (atomic_load_explicit(&p->act_seq, memory_order_relaxed) == s) {
-      out->sa_handler = (vsig_handler_t)h;
-      out->sa_mask.bits = m;
-      out->sa_flags = f;
-      return;
-    }
-  }
-}
-
 /* The first half of a write (lock held): the counter goes odd, and p
  * switches to own, if given, inside that window. */
 static struct action *write_begin(struct vsig_proc *p, struct action *own, uint32_t *seq) {

@@ -2,10 +2,9 @@
 /* Running handlers as the kernel runs signal frames. */
 #include "internal.h"
 
-static _Atomic(vsig_invoke_fn) invoker;
+_Atomic(vsig_invoke_fn) vsig__invoker;
 
-void vsig_set_invoker(vsig_invoke_fn fn) { atomic_store(&invoker, fn); }
-bool invoker_set(void) { return atomic_load(&invoker) != NULL; }
+void vsig_set_invoker(vsig_invoke_fn fn) { atomic_store(&vsig__invoker, fn); }
 
 /* The handler is the program's own code: while it runs the thread is outside
  * vsig (asynchronous delivery may nest frames on it), and the host context
@@ -15,7 +14,7 @@ static void call_handler(const struct frame *f, vsig_siginfo_t *info) {
   void *uctx = vsig__tls_uctx;
   vsig__tls_depth = 0;
   vsig__tls_uctx = NULL;
-  vsig_invoke_fn inv = atomic_load_explicit(&invoker, memory_order_acquire);
+  vsig_invoke_fn inv = atomic_load_explicit(&vsig__invoker, memory_order_acquire);
   if (inv) {
     vsig_sigaction_t act = {
         .sa_handler = (vsig_handler_t)f->handler, .sa_mask = {f->amask}, .sa_flags = f->flags};

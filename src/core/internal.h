@@ -462,7 +462,6 @@ bool sigq_unlink(struct vsig_proc *p, struct sigq *q, int sig, struct qnode *n);
 void sigq_drop_sig(struct vsig_proc *p, struct sigq *q, int sig); /* discard all of sig */
 void sigq_drop_all(struct vsig_proc *p, struct sigq *q);
 void sigq_free_cells(struct sigq *q); /* a process that goes: no accounting */
-int queue_reserve(struct vsig_proc *p, struct inst *in, bool required); /* -EAGAIN */
 void queue_release(struct vsig_proc *p, struct inst *in);
 
 /* Cells (cell.c): any lock may be held; the cell lock is the innermost. */
@@ -497,6 +496,25 @@ static inline void cell_put(struct cell *c) {
     return;
   }
   cell_put_slow(me, c);
+}
+
+/* Take a cell before anything is marked pending, so that a full queue fails
+ * the call with nothing changed. Without required, a full queue leaves in->n
+ * NULL and the instance travels unqueued. */
+static inline int queue_reserve(struct vsig_proc *p, struct inst *in, bool required) {
+  in->n = NULL;
+  if (p->queued < p->queue_max) {
+    struct cell *c = cell_get();
+    if (c && uacct_charge(p)) {
+      c->node.kind = QN_QUEUED;
+      in->n = &c->node;
+      p->queued++;
+      return 0;
+    }
+    if (c)
+      cell_put(c);
+  }
+  return required ? -EAGAIN : 0;
 }
 /* The room the host bridge waits for at the queue limit. */
 static inline size_t queue_room_wanted(const struct vsig_proc *p) { /* free room */
@@ -701,7 +719,27 @@ static inline void claims_inc(struct vsig_thr *t, int sig) {
 
 /* Delivery: disposition.c, action.c, distribute.c, generate.c, thread_state.c,
  * terminate.c, mask.c, frame.c. Process lock held unless noted. */
-void action_read(struct vsig_proc *p, int sig, vsig_sigaction_t *out); /* lock-free */
+/* Lock-free, through the sequence counter; inline, for the raise fast path. */
+static inline void action_read(struct vsig_proc *p, int sig, vsig_sigaction_t *out) {
+  for (;;) {
+    uint32_t s = atomic_load_explicit(&p->act_seq, memory_order_acquire);
+    if (s & 1)
+      continue;
+    /* A table installed in a write after s was read makes the check below
+     * fail: the pointer was stored after the counter went odd. */
+    struct action *a = action_of(p, sig);
+    uintptr_t h = atomic_load_explicit(&a->handler, memory_order_relaxed);
+    uint64_t m = atomic_load_explicit(&a->mask, memory_order_relaxed);
+    int f = atomic_load_explicit(&a->flags, memory_order_relaxed);
+    atomic_thread_fence(memory_order_acquire);
+    if (atomic_load_explicit(&p->act_seq, memory_order_relaxed) == s) {
+      out->sa_handler = (vsig_handler_t)h;
+      out->sa_mask.bits = m;
+      out->sa_flags = f;
+      return;
+    }
+  }
+}
 /* 0, or -ENOMEM (nothing changed): the first write of anything but the
  * default gives p a table of its own. A process whose sig is caught has one,
  * so writing its action again never fails. */
@@ -762,7 +800,10 @@ struct frame {
  * or -ECANCELED if a nested signal ended the process. */
 int run_frame(struct vsig_thr *t, struct frame *f, uint64_t restore);
 /* Whether handlers are called through an invoker (vsig_set_invoker). */
-bool invoker_set(void);
+extern _Atomic(vsig_invoke_fn) vsig__invoker;
+static inline bool invoker_set(void) {
+  return atomic_load_explicit(&vsig__invoker, memory_order_relaxed) != NULL;
+}
 /* End t's vsig wait because of ev (process lock held); false if it was not
  * waiting or its wait had already ended. */
 bool end_wait(struct vsig_thr *t, enum wait_end ev);

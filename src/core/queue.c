@@ -161,25 +161,6 @@ void sigq_free_cells(struct sigq *q) {
   atomic_store_explicit(&q->set, 0, memory_order_relaxed);
 }
 
-/* Take a cell before anything is marked pending, so that a full queue fails
- * the call with nothing changed. Without required, a full queue leaves in->n
- * NULL and the instance travels unqueued. */
-int queue_reserve(struct vsig_proc *p, struct inst *in, bool required) {
-  in->n = NULL;
-  if (p->queued < p->queue_max) {
-    struct cell *c = cell_get();
-    if (c && uacct_charge(p)) {
-      c->node.kind = QN_QUEUED;
-      in->n = &c->node;
-      p->queued++;
-      return 0;
-    }
-    if (c)
-      cell_put(c);
-  }
-  return required ? -EAGAIN : 0;
-}
-
 /* A timer's own node needs nothing: sigq_take already marked it free. */
 void queue_release(struct vsig_proc *p, struct inst *in) {
   if (in->n && in->n->kind == QN_QUEUED) {
