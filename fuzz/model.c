@@ -2,7 +2,7 @@
 /*
  * The reference model of one process's signal state (see model.h). It follows
  * the README's rules, not vsig's code: pending queues with FIFO real-time
- * instances and unqueued standard ones, a pool of queue entries, claims by the
+ * instances and unqueued standard ones, a queue limit, claims by the
  * thread a process-directed signal was given to, frames nested as the kernel
  * nests them, timers on the manual clock.
  */
@@ -69,12 +69,9 @@ static void q_remove(struct mq *q, int i) {
   q->n--;
 }
 
-/* The oldest queued instance, else the unqueued one. */
+/* The oldest instance, queued or not: they keep the order they came in. */
 static int q_take(struct mq *q, int sig, struct minst *out) {
   int pick = -1;
-  for (int i = 0; i < q->n && pick < 0; i++)
-    if (q->e[i].sig == sig && !q->e[i].unq)
-      pick = i;
   for (int i = 0; i < q->n && pick < 0; i++)
     if (q->e[i].sig == sig)
       pick = i;

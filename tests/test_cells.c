@@ -63,19 +63,33 @@ TEST(each_signal_keeps_its_order_in_a_shared_process_queue) { fifo_interleaved(q
 
 TEST(each_signal_keeps_its_order_in_a_shared_thread_queue) { fifo_interleaved(queue_thread); }
 
-TEST(a_deleted_timer_leaves_the_middle_of_a_queue) {
+static void timer_in_the_middle(int notify, int (*send)(int, int)) {
   const int sig = VSIG_SIGRTMIN;
   manual(0);
   block(sig);
-  CHECK_EQ(queue_self(sig, 1), 0);
-  vsig_timer_t id = make_timer(VSIG_SIGEV_SIGNAL, sig, 99, 0);
-  arm(id, 10, 0);
-  advance(10); /* the timer's instance is second */
-  CHECK_EQ(queue_self(sig, 3), 0);
-  CHECK_EQ(vsig_timer_delete(id), 0);
+  CHECK_EQ(send(sig, 1), 0);
+  vsig_timer_t a = make_timer(notify, sig, 98, vsig_thread_self());
+  vsig_timer_t b = make_timer(notify, sig, 99, vsig_thread_self());
+  arm(a, 10, 0);
+  arm(b, 20, 0);
+  advance(20); /* the timers' instances are second and last */
+  CHECK_EQ(vsig_timer_delete(b), 0);
+  CHECK(is_pending(sig)); /* the instances before the last one are left */
+  CHECK_EQ(send(sig, 3), 0);
+  CHECK_EQ(vsig_timer_delete(a), 0); /* from the middle */
+  CHECK(is_pending(sig));
   take_value(sig, 1);
+  CHECK(is_pending(sig));
   take_value(sig, 3);
   check_none_pending();
+}
+
+TEST(a_deleted_timer_leaves_the_middle_of_a_process_queue) {
+  timer_in_the_middle(VSIG_SIGEV_SIGNAL, queue_self);
+}
+
+TEST(a_deleted_timer_leaves_the_middle_of_a_thread_queue) {
+  timer_in_the_middle(VSIG_SIGEV_THREAD_ID, queue_thread);
 }
 
 TEST(a_standard_signal_without_memory_stays_pending_without_its_siginfo) {

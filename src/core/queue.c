@@ -67,7 +67,8 @@ bool sigq_put(struct vsig_proc *p, struct sigq *q, int sig, struct inst *in) {
   return true;
 }
 
-/* Is an instance of sig left in q, after the one taken before rest? */
+/* Is an instance of sig left in q, one removed? rest: where in the list one
+ * may still be (after the oldest, when the oldest was taken). */
 static bool still_pending(struct vsig_proc *p, struct sigq *q, int sig, struct qnode *rest) {
   uint32_t *cnt = rt_counter(p, q, sig);
   if (cnt)
@@ -128,7 +129,8 @@ bool sigq_unlink(struct vsig_proc *p, struct sigq *q, int sig, struct qnode *n) 
     if (m != n)
       continue;
     unlink_node(q, prev, n);
-    if (!still_pending(p, q, sig, n->next))
+    /* Instances of sig may come before n as well as after it. */
+    if (!still_pending(p, q, sig, q->head))
       publish(q, sig, false);
     return true;
   }
