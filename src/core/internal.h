@@ -728,10 +728,12 @@ static inline void action_read(struct vsig_proc *p, int sig, vsig_sigaction_t *o
     /* A table installed in a write after s was read makes the check below
      * fail: the pointer was stored after the counter went odd. */
     struct action *a = action_of(p, sig);
-    uintptr_t h = atomic_load_explicit(&a->handler, memory_order_relaxed);
-    uint64_t m = atomic_load_explicit(&a->mask, memory_order_relaxed);
-    int f = atomic_load_explicit(&a->flags, memory_order_relaxed);
-    atomic_thread_fence(memory_order_acquire);
+    /* Acquire loads, not a fence (which TSan does not model): the counter
+     * below is read after them, and a value from a write in progress makes
+     * it read odd or moved. Plain loads on x86. */
+    uintptr_t h = atomic_load_explicit(&a->handler, memory_order_acquire);
+    uint64_t m = atomic_load_explicit(&a->mask, memory_order_acquire);
+    int f = atomic_load_explicit(&a->flags, memory_order_acquire);
     if (atomic_load_explicit(&p->act_seq, memory_order_relaxed) == s) {
       out->sa_handler = (vsig_handler_t)h;
       out->sa_mask.bits = m;
