@@ -26,8 +26,7 @@ uint64_t vsig__host_self_id(void) {
   return t ? t->node.key : 0;
 }
 
-static int generate(int sig, const vsig_siginfo_t *info, uint64_t thread, bool queued,
-                    bool in_handler) {
+int vsig__host_generate(int sig, const vsig_siginfo_t *info, uint64_t thread, bool queued) {
   if (!sig_valid(sig))
     return -EINVAL;
   reg_lock();
@@ -42,24 +41,12 @@ static int generate(int sig, const vsig_siginfo_t *info, uint64_t thread, bool q
   host_lock(&p->lock);
   reg_unlock();
   struct after a = {0};
-  /* A host handler may have interrupted malloc itself (abort() on a corrupt
-   * heap): the cells must not grow from it. */
-  vsig__tls_no_grow += in_handler;
   /* The sender is outside the process: step 2 never applies. */
   int rc =
       t ? thread_send(t, sig, info, queued, NULL, &a) : proc_send(p, sig, info, queued, NULL, &a);
-  vsig__tls_no_grow -= in_handler;
   host_unlock(&p->lock);
   after_run(NULL, &a);
   return rc;
-}
-
-int vsig__host_generate(int sig, const vsig_siginfo_t *info, uint64_t thread, bool queued) {
-  return generate(sig, info, thread, queued, false);
-}
-
-int vsig__host_generate_in_handler(int sig, const vsig_siginfo_t *info, uint64_t thread) {
-  return generate(sig, info, thread, false, true);
 }
 
 void vsig__host_room_wait(void) {
@@ -70,15 +57,18 @@ void vsig__host_room_wait(void) {
   atomic_store(&p->room_waiter, 1);
   host_lock(&p->lock);
   /* Its own queue's room comes back through its own releases, which wake
-   * it. Its user's limit, reached with other processes' signals, ends
-   * without telling it: it looks again every millisecond, while host signals
-   * wait in the kernel's queue. (Room that came back in the meantime: at
-   * once.) */
+   * it. Its user's limit, reached with other processes' signals, and memory
+   * for a cell come back without telling it: it looks again every
+   * millisecond, while host signals wait in the kernel's queue. (Room that
+   * came back in the meantime: at once.) */
   size_t room = p->queue_max - p->queued;
   bool own_full = room < queue_room_wanted(p) && p->queued > 0;
   bool user_full = atomic_load(&p->acct->queued) >= atomic_load(&p->acct->max);
+  struct cell *c = own_full || user_full ? NULL : cell_get();
+  if (c)
+    cell_put(c);
   host_unlock(&p->lock);
-  if (own_full || user_full)
+  if (!c)
     host_event_wait(&p->room_ev, token, own_full ? -1 : host_now_ns() + 1000000, false);
   atomic_store(&p->room_waiter, 0);
 }

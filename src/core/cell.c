@@ -5,7 +5,9 @@
  * only for what is pending on it, never for what might be.
  *
  * Free cells live in one list under a lock, grown a chunk at a time and never
- * shrunk (the high-water mark of what was pending at once). So that sending
+ * shrunk (the high-water mark of what was pending at once). Chunks are pages
+ * from the host, not malloc's: a host signal handler that sends a signal may
+ * have interrupted malloc itself. So that sending
  * and taking a signal pay no shared lock, each vsig thread keeps a few free
  * cells of its own, used only by that host thread; they move to and from the
  * shared list in batches. The limits (a process's queue_max, a user's
@@ -14,34 +16,30 @@
  */
 #include "internal.h"
 
-#include <stdlib.h>
-
-#define CHUNK_CELLS 56 /* a chunk is 4 KiB */
-/* Kept free for generation from host signal handlers, which never grow the
- * list (they may have interrupted malloc itself). */
-#define RESERVE 16
+#define CHUNK_BYTES 16384
+#define CHUNK_CELLS ((CHUNK_BYTES - sizeof(void *)) / sizeof(struct cell)) /* 227 */
 #define CACHE_MOVE 4 /* moved to or from the shared list at once */
 
 struct chunk {
   struct chunk *next;
   struct cell cells[CHUNK_CELLS];
 };
+_Static_assert(sizeof(struct chunk) <= CHUNK_BYTES, "a chunk fits its pages");
 
 static host_lock_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct chunk *chunks;
 static struct qnode *shared; /* free cells */
 static size_t nshared, ntotal;
 _Atomic int vsig__cells_fail; /* tests: every cell_get fails while set */
-_Thread_local int vsig__tls_no_grow;
 
 /* Lock held. */
 static bool grow(void) {
-  struct chunk *c = malloc(sizeof *c);
+  struct chunk *c = host_pages_alloc(CHUNK_BYTES);
   if (!c)
     return false;
   c->next = chunks;
   chunks = c;
-  for (int i = CHUNK_CELLS - 1; i >= 0; i--) {
+  for (size_t i = CHUNK_CELLS; i-- > 0;) {
     c->cells[i].node.next = shared;
     shared = &c->cells[i].node;
   }
@@ -54,9 +52,7 @@ struct cell *cell_get_slow(struct vsig_thr *me) {
   if (atomic_load_explicit(&vsig__cells_fail, memory_order_relaxed))
     return NULL;
   host_lock(&lock);
-  if (nshared <= RESERVE + CACHE_MOVE && !vsig__tls_no_grow)
-    grow(); /* a failure leaves the reserve to use */
-  if (!shared) {
+  if (!shared && !grow()) {
     host_unlock(&lock);
     return NULL;
   }
@@ -88,14 +84,6 @@ void cell_put_slow(struct vsig_thr *me, struct cell *c) {
     shared = m;
     nshared++;
   }
-  host_unlock(&lock);
-}
-
-/* The first chunk, made before any host signal handler may need a cell. */
-void cells_prime(void) {
-  host_lock(&lock);
-  if (!ntotal)
-    grow();
   host_unlock(&lock);
 }
 
@@ -132,11 +120,10 @@ void cells_fork_child(struct vsig_thr *self) {
   while (chunks) {
     struct chunk *c = chunks;
     chunks = c->next;
-    free(c);
+    host_pages_free(c, CHUNK_BYTES);
   }
   shared = NULL;
   nshared = ntotal = 0;
-  grow(); /* the reserve again */
   if (self) {
     self->cells = NULL;
     self->ncells = 0;

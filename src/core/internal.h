@@ -191,7 +191,7 @@ enum tnotify { TN_FREE, TN_PROC, TN_THREAD, TN_NONE, TN_WAKE };
 #define TF_REALTIME 2 /* a CLOCK_REALTIME POSIX timer */
 
 /* A timer: a POSIX timer, the alarm/itimer of a process, a proc_raise_interval
- * timer, or a thread's timed-wait wake-up on the manual clock. 64 bytes. */
+ * timer, or a thread's timed-wait wake-up on the manual clock. 72 bytes. */
 struct vsig_timer {
   int64_t deadline;  /* service lock: next expiry on vsig's clock */
   int64_t period;    /* service lock: 0 for one expiry */
@@ -466,11 +466,9 @@ void queue_release(struct vsig_proc *p, struct inst *in);
 
 /* Cells (cell.c): any lock may be held; the cell lock is the innermost. */
 extern _Atomic int vsig__cells_fail;
-extern _Thread_local int vsig__tls_no_grow;      /* in a host signal handler: no malloc */
 struct cell *cell_get_slow(struct vsig_thr *me); /* NULL: no memory */
 void cell_put_slow(struct vsig_thr *me, struct cell *c);
 void cells_thread_gone(struct vsig_thr *t);
-void cells_prime(void);
 void cells_stats(size_t *total, size_t *free_shared);
 void cells_fork_prepare(void);
 void cells_fork_parent(void);

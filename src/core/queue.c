@@ -137,10 +137,36 @@ bool sigq_unlink(struct vsig_proc *p, struct sigq *q, int sig, struct qnode *n) 
   return false;
 }
 
+/* One pass over the list: taking the instances one by one would look from
+ * the head for each. */
 void sigq_drop_sig(struct vsig_proc *p, struct sigq *q, int sig) {
-  struct inst in;
-  while (sigq_take(p, q, sig, &in))
+  if (!(atomic_load_explicit(&q->set, memory_order_relaxed) & SIGBIT(sig)))
+    return;
+  for (struct qnode **pp = &q->head, *prev = NULL; *pp;) {
+    struct qnode *n = *pp;
+    if (n->sig != sig) {
+      prev = n;
+      pp = &n->next;
+      continue;
+    }
+    *pp = n->next;
+    if (q->tail == n)
+      q->tail = prev;
+    struct inst in = {.n = n};
+    if (n->kind == QN_TIMER) {
+      timer_node_taken(n, &in.info); /* the timer's own state: not pending */
+    } else if (n->kind == QN_UNQ) {
+      cell_put(CELL_OF(n));
+      in.n = NULL;
+    }
     queue_release(p, &in);
+  }
+  q->unq &= ~SIGBIT(sig);
+  q->bare &= ~SIGBIT(sig);
+  uint32_t *cnt = rt_counter(p, q, sig);
+  if (cnt)
+    *cnt = 0;
+  publish(q, sig, false);
 }
 
 void sigq_drop_all(struct vsig_proc *p, struct sigq *q) {

@@ -28,7 +28,6 @@ static void on_host_thread_exit(void *arg) {
 
 static void init(void) {
   pthread_key_create(&exit_key, on_host_thread_exit);
-  cells_prime();
   fork_register();
   host_trace_init();
 }

@@ -126,9 +126,6 @@ void host_bridge_sleep(bool sleeping);
  * (queued, at the queue limit or without memory), -ESRCH. */
 struct vsig_siginfo;
 int vsig__host_generate(int sig, const struct vsig_siginfo *info, uint64_t thread, bool queued);
-/* The same from a host signal handler: nothing is allocated (a standard
- * signal without memory for its siginfo stays pending without it). */
-int vsig__host_generate_in_handler(int sig, const struct vsig_siginfo *info, uint64_t thread);
 /* The calling thread's vsig thread id, 0 if it is none (never attaches). */
 uint64_t vsig__host_self_id(void);
 /* The calling thread is one of vsig's own (vsig-bridge): in no process. */
@@ -152,6 +149,11 @@ void host_trace_init(void);
 
 /* Monotonic nanoseconds. */
 int64_t host_now_ns(void);
+
+/* Zeroed memory straight from the host, async-signal-safe (a host signal
+ * handler may have interrupted malloc): NULL when there is none. */
+void *host_pages_alloc(size_t bytes);
+void host_pages_free(void *p, size_t bytes);
 
 int host_getpid(void);
 int host_getppid(void);

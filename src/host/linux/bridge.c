@@ -159,7 +159,7 @@ static void forward(int sig, const siginfo_t *si, const vsig_siginfo_t *info, vo
     defer(sig, thread, info);
     return;
   }
-  vsig__host_generate_in_handler(sig, info, thread);
+  vsig__host_generate(sig, info, thread, false);
   vsig__host_interrupted(ucontext);
 }
 
@@ -304,7 +304,8 @@ static void *bridge_thread(void *arg) {
   atomic_store(&bridge_tid, host_thread_id());
   drain_ring(); /* what a fork child's thread deferred before this thread was there */
   for (;;) {
-    if (fd >= 0)
+    /* A signal held for room is retried without waiting for another one. */
+    if (fd >= 0 && !atomic_load(&held.full))
       ksig_wait_readable(fd);
     bool done = take_pending(async_set | KBIT(intr), intr);
     if (!done)

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -223,3 +224,10 @@ const char *host_strerror(int err, char *buf, size_t len) {
   return strerror_r(err, buf, len) == 0 ? buf : NULL; /* XSI */
 #endif
 }
+
+void *host_pages_alloc(size_t bytes) {
+  void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  return p == MAP_FAILED ? NULL : p;
+}
+
+void host_pages_free(void *p, size_t bytes) { munmap(p, bytes); }
