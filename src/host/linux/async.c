@@ -20,9 +20,9 @@
 static host_lock_t setup_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic int intr_sig, intr_sig_restart;
 
-static void on_interrupt(int sig, siginfo_t *info, void *ucontext) {
-  (void)sig;
-  (void)info;
+HOST_NO_TSAN static void on_interrupt(int sig, siginfo_t *info, void *ucontext) {
+  if (host_tsan_postpone(sig, info, ucontext))
+    return;
   vsig__host_interrupted(ucontext);
 }
 
@@ -49,6 +49,7 @@ int host_async_setup(int sig, int sig_restart) {
   int rc = 0;
   if (!atomic_load(&intr_sig)) {
     (void)ksig_pid(); /* cached now: host_interrupt may run in a signal handler */
+    host_tsan_setup();
     rc = ksig_action(sig, on_interrupt, SA_NODEFER, 0, NULL, NULL);
     if (!rc) {
       rc = ksig_action(sig_restart, on_interrupt, SA_NODEFER | SA_RESTART, 0, NULL, NULL);
