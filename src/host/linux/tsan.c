@@ -9,17 +9,23 @@
  * the handlers it wraps to its own points instead, which a thread spinning
  * in its own code never reaches. A vsig handler that interrupts the thread
  * in the middle of a runtime call (a memory access, an atomic operation) and
- * runs instrumented code there can roll the thread's clock back under
- * accesses already recorded (then TSan reports a race on a variable a join
- * orders), or wait for a runtime spin lock that the interrupted call holds,
- * forever.
+ * runs instrumented code there corrupts that state: TSan then reports a race
+ * on a variable that a join orders, or the handler waits forever for a
+ * runtime lock that the interrupted call holds.
  *
  * So an interrupt that lands inside the runtime's code is not delivered
  * there: a one-shot timer aimed at the thread sends the same host signal
- * again a moment later, until one lands outside. The runtime is known by its
- * shared object (gcc's libtsan, clang's -shared-libsan); a runtime linked
- * into the program (clang's default) cannot be told from the program's own
- * code, and then interrupts are delivered wherever they land, as before.
+ * again a moment later, until one lands outside. The interrupt handlers are
+ * installed with both interrupt signals in their mask, so that no interrupt
+ * nests into one while it decides, or while it arms the timer and returns to
+ * the runtime (that one would see the handler's code interrupted, not the
+ * runtime's); one that delivers lets them in again first, so that handlers
+ * nest as natively. The runtime is known by its shared object (gcc's libtsan,
+ * clang's -shared-libsan); a runtime linked into the program (clang's
+ * default) cannot be told from the program's own code, and then interrupts
+ * are delivered wherever they land, as before. A thread that ends in the
+ * 20 µs between a retry's arming and its firing leaves its timer behind
+ * (the kernel drops the signal); it goes with the process.
  */
 #include "../host.h"
 #include "linux.h"
@@ -73,16 +79,14 @@ void host_tsan_setup(void) {
 }
 
 /* What follows runs in a host signal handler that may have interrupted the
- * runtime: none of it is instrumented, and it calls nothing that is (the
- * system calls directly, no thread-local variable: the runtime wraps
- * __tls_get_addr). */
+ * runtime: none of it is instrumented, and until it knows it may deliver it
+ * calls nothing that is, nor anything the runtime wraps (syscall() only; no
+ * thread-local variable: the runtime wraps __tls_get_addr). */
 
 HOST_NO_TSAN static uintptr_t interrupted_pc(const void *ucontext) {
   const ucontext_t *uc = ucontext;
 #if defined(__x86_64__)
   return (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
-#elif defined(__i386__)
-  return (uintptr_t)uc->uc_mcontext.gregs[REG_EIP];
 #elif defined(__aarch64__)
   return (uintptr_t)uc->uc_mcontext.pc;
 #else
@@ -111,14 +115,19 @@ enum { RETRY_NS = 20000 };
 #define sigev_notify_thread_id _sigev_un._tid
 #endif
 
-HOST_NO_TSAN bool host_tsan_postpone(int sig, const siginfo_t *info, void *ucontext) {
-  /* Only this file's timers send vsig's interrupt signals with SI_TIMER. */
-  int timer = info && info->si_code == SI_TIMER ? info->si_timerid : -1;
-  if (!in_runtime(ucontext)) {
-    if (timer >= 0)
-      syscall(SYS_timer_delete, timer);
-    return false;
-  }
+/* The handler goes on to deliver: the interrupt signals, blocked while it
+ * decided, come in again as the interrupted code had them. */
+HOST_NO_TSAN static void let_in(const void *ucontext, ksigset_t intr) {
+  uint64_t outer = 0;
+  if (ucontext)
+    memcpy(&outer, &((const ucontext_t *)ucontext)->uc_sigmask, sizeof outer);
+  ksigset_t open = intr & ~outer;
+  syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &open, NULL, sizeof open);
+}
+
+/* A timer that sends sig to the calling thread in RETRY_NS: timer, or a new
+ * one when it is -1. false if there is none to be had. */
+HOST_NO_TSAN static bool retry_later(int sig, int timer) {
   if (timer < 0) {
     struct sigevent ev; /* the kernel reads only these fields (memset is the runtime's) */
     ev.sigev_value.sival_int = 0;
@@ -126,7 +135,7 @@ HOST_NO_TSAN bool host_tsan_postpone(int sig, const siginfo_t *info, void *ucont
     ev.sigev_signo = sig;
     ev.sigev_notify_thread_id = (pid_t)syscall(SYS_gettid);
     if (syscall(SYS_timer_create, CLOCK_MONOTONIC, &ev, &timer) != 0)
-      return false; /* no timer left: deliver here after all, as without this */
+      return false;
   }
   struct itimerspec when = {{0, 0}, {0, RETRY_NS}};
   if (syscall(SYS_timer_settime, timer, 0, &when, NULL) != 0) {
@@ -134,6 +143,20 @@ HOST_NO_TSAN bool host_tsan_postpone(int sig, const siginfo_t *info, void *ucont
     return false;
   }
   return true;
+}
+
+HOST_NO_TSAN bool host_tsan_postpone(int sig, const siginfo_t *info, void *ucontext,
+                                     ksigset_t intr) {
+  /* Only retry_later's timers send vsig's interrupt signals with SI_TIMER. */
+  int timer = info && info->si_code == SI_TIMER ? info->si_timerid : -1;
+  if (in_runtime(ucontext) && retry_later(sig, timer))
+    return true;
+  /* Outside the runtime (or no timer left: delivered here after all, as
+   * without this). */
+  if (timer >= 0)
+    syscall(SYS_timer_delete, timer);
+  let_in(ucontext, intr);
+  return false;
 }
 
 #endif
