@@ -28,13 +28,14 @@ bench: all
 asan:
 	$(MAKE) check BUILD=build-asan CMAKE_FLAGS="-DVSIG_SANITIZE=address,undefined -DCMAKE_BUILD_TYPE=Debug"
 
-# The concurrency tests under ThreadSanitizer.
+# The concurrency tests under ThreadSanitizer, the programs on libvsig-posix
+# (differential and posix) included.
 tsan:
 	$(MAKE) all BUILD=build-tsan CMAKE_FLAGS="-DVSIG_SANITIZE=thread -DCMAKE_BUILD_TYPE=RelWithDebInfo"
 	ctest --test-dir build-tsan --output-on-failure -j$(JOBS) -L concurrency
 
-# The programs on libvsig-posix (differential and posix) under ThreadSanitizer:
-# on demand, not in CI (why in CMakeLists.txt).
+# Only the programs on libvsig-posix (differential and posix) under
+# ThreadSanitizer: a part of make tsan.
 tsan-posix:
 	$(MAKE) all BUILD=build-tsan CMAKE_FLAGS="-DVSIG_SANITIZE=thread -DCMAKE_BUILD_TYPE=RelWithDebInfo"
 	ctest --test-dir build-tsan --output-on-failure -j$(JOBS) -L tsan-posix

@@ -261,3 +261,52 @@ TEST(a_running_handler_is_interrupted_by_a_signal_its_mask_allows) {
   atomic_store(&s.stop, 1);
   join(h);
 }
+
+/* ---- a thread busy in atomic operations ------------------------------------------ */
+
+/* The handler updates the counter the interrupted thread updates. Under
+ * ThreadSanitizer such a loop runs mostly inside TSan's runtime, which a
+ * handler must not interrupt (src/host/linux/tsan.c): one that did could wait
+ * forever for a runtime lock the interrupted update holds. */
+static _Atomic long shared_count;
+static atomic_int rmw_hits;
+static void on_rmw(int sig) {
+  (void)sig;
+  atomic_fetch_add(&shared_count, 1);
+  atomic_fetch_add(&rmw_hits, 1);
+}
+
+struct rmw_spinner {
+  vsig_thread_t id;
+  _Atomic int ready, stop;
+  long own;
+};
+
+static void *spin_rmw(void *arg) {
+  struct rmw_spinner *s = arg;
+  CHECK_EQ(vsig_thread_set_async(1), 0);
+  s->id = vsig_thread_self();
+  atomic_store(&s->ready, 1);
+  while (!atomic_load(&s->stop)) {
+    atomic_fetch_add(&shared_count, 1);
+    s->own++;
+  }
+  return NULL;
+}
+
+TEST(many_interrupts_of_a_thread_in_atomic_operations) {
+  set_handler(VSIG_SIGUSR1, on_rmw, 0, EMPTY());
+  struct rmw_spinner s = {0};
+  pthread_t h;
+  spawn(&h, spin_rmw, &s);
+  await_at_least(&s.ready, 1);
+  enum { ROUNDS = 300 };
+  for (int i = 1; i <= ROUNDS; i++) {
+    CHECK_EQ(vsig_pthread_kill(s.id, VSIG_SIGUSR1), 0);
+    await_at_least(&rmw_hits, i);
+  }
+  atomic_store(&s.stop, 1);
+  join(h);
+  CHECK_EQ(atomic_load(&rmw_hits), ROUNDS);
+  CHECK_EQ(atomic_load(&shared_count), s.own + ROUNDS);
+}

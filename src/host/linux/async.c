@@ -20,9 +20,13 @@
 static host_lock_t setup_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic int intr_sig, intr_sig_restart;
 
-static void on_interrupt(int sig, siginfo_t *info, void *ucontext) {
-  (void)sig;
-  (void)info;
+/* The handlers' mask: both signals under TSan (tsan.c), none otherwise. */
+static _Atomic ksigset_t handler_mask;
+
+HOST_NO_TSAN static void on_interrupt(int sig, siginfo_t *info, void *ucontext) {
+  if (host_tsan_postpone(sig, info, ucontext,
+                         atomic_load_explicit(&handler_mask, memory_order_relaxed)))
+    return;
   vsig__host_interrupted(ucontext);
 }
 
@@ -49,9 +53,15 @@ int host_async_setup(int sig, int sig_restart) {
   int rc = 0;
   if (!atomic_load(&intr_sig)) {
     (void)ksig_pid(); /* cached now: host_interrupt may run in a signal handler */
-    rc = ksig_action(sig, on_interrupt, SA_NODEFER, 0, NULL, NULL);
+    host_tsan_setup();
+    ksigset_t mask = 0;
+#ifdef HOST_TSAN
+    mask = KBIT(sig) | KBIT(sig_restart);
+#endif
+    atomic_store_explicit(&handler_mask, mask, memory_order_relaxed);
+    rc = ksig_action(sig, on_interrupt, SA_NODEFER, mask, NULL, NULL);
     if (!rc) {
-      rc = ksig_action(sig_restart, on_interrupt, SA_NODEFER | SA_RESTART, 0, NULL, NULL);
+      rc = ksig_action(sig_restart, on_interrupt, SA_NODEFER | SA_RESTART, mask, NULL, NULL);
       if (rc)
         ksig_action(sig, KH_DFL, 0, 0, NULL, NULL); /* nothing half set up */
     }

@@ -19,14 +19,7 @@
  * runs only its own wrapped handlers there. vsig's host handlers are installed
  * with the system call, so that they run at once as natively, and take vsig's
  * locks inside such a call: the lock's ordering is told to TSan explicitly. */
-#if defined(__SANITIZE_THREAD__)
-#define VSIG_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define VSIG_TSAN 1
-#endif
-#endif
-#ifdef VSIG_TSAN
+#ifdef HOST_TSAN
 void __tsan_acquire(void *addr);
 void __tsan_release(void *addr);
 #define tsan_acquire(l) __tsan_acquire(l)

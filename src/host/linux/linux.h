@@ -58,4 +58,44 @@ struct vsig_siginfo;
 /* The kernel's siginfo, in vsig's form. */
 void ksiginfo_to_vsig(const siginfo_t *k, struct vsig_siginfo *v);
 
+/* Built with ThreadSanitizer, whose runtime a host signal handler may
+ * interrupt (tsan.c). */
+#if defined(__SANITIZE_THREAD__)
+#define HOST_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define HOST_TSAN 1
+#endif
+#endif
+/* Not instrumented at all, not even the entry and exit of the function: for
+ * code that runs before a handler knows whether it interrupted the runtime. */
+#if defined(__has_attribute)
+#if __has_attribute(disable_sanitizer_instrumentation)
+#define HOST_NO_TSAN __attribute__((disable_sanitizer_instrumentation))
+#endif
+#endif
+#ifndef HOST_NO_TSAN
+#define HOST_NO_TSAN __attribute__((no_sanitize_thread))
+#endif
+#ifdef HOST_TSAN
+/* Find the TSan runtime's code (outside any handler, before the first
+ * interrupt can come). */
+void host_tsan_setup(void);
+/* First thing in the handler for interrupt signal sig, installed with intr
+ * (both interrupt signals) in its mask: true if it interrupted the TSan
+ * runtime, and sig comes again a moment later instead (the handler returns);
+ * false if it may deliver, with intr let in again. */
+bool host_tsan_postpone(int sig, const siginfo_t *info, void *ucontext, ksigset_t intr);
+#else
+static inline void host_tsan_setup(void) {}
+static inline bool host_tsan_postpone(int sig, const siginfo_t *info, void *ucontext,
+                                      ksigset_t intr) {
+  (void)sig;
+  (void)info;
+  (void)ucontext;
+  (void)intr;
+  return false;
+}
+#endif
+
 #endif
