@@ -26,6 +26,17 @@ static void take_value(int sig, int v) {
   CHECK_EQ(si.si_value.sival_int, v);
 }
 
+/* A root process whose queue limit is POSIX's smallest, 32. */
+static vsig_pid_t small_proc(void) {
+  vsig_proc_attr_t a;
+  CHECK_EQ(vsig_proc_attr_init(&a), 0);
+  a.parent = VSIG_PID_NONE;
+  a.queue_max = VSIG_POSIX_SIGQUEUE_MAX;
+  vsig_pid_t pid = 0;
+  CHECK_EQ(vsig_proc_create(&a, &pid), 0);
+  return pid;
+}
+
 /* A thread-directed timer (SIGEV_THREAD_ID) whose signal is pending on the
  * thread behind an earlier instance of the same real-time signal: deleting
  * the timer must leave the earlier instance pending. */
@@ -74,19 +85,13 @@ static void *unq_then_timer(void *arg) {
 
 TEST(deleting_a_thread_timer_keeps_an_earlier_unqueued_instance) {
   manual(0);
-  vsig_proc_attr_t a;
-  CHECK_EQ(vsig_proc_attr_init(&a), 0);
-  a.parent = VSIG_PID_NONE;
-  a.queue_max = VSIG_POSIX_SIGQUEUE_MAX;
-  vsig_pid_t pid = 0;
-  CHECK_EQ(vsig_proc_create(&a, &pid), 0);
+  vsig_pid_t pid = small_proc();
   in_proc(pid, unq_then_timer, NULL);
 }
 
 /* The same unlink runs when a thread leaves with its timer's signal pending
- * (timers_thread_gone, before its queue is dropped): the earlier instance is
- * then never dropped. Its cell never comes back, and its process's queue
- * keeps it counted for as long as the process lives. */
+ * (timers_thread_gone, before its queue is dropped): the earlier instance
+ * must be dropped too, its cell come back and its process's count go down. */
 static void *leave_with_timer_signal_pending(void *arg) {
   (void)arg;
   const int sig = VSIG_SIGRTMIN + 3;
@@ -109,12 +114,7 @@ static void *fill_queue(void *arg) {
 
 TEST(a_thread_leaving_with_its_timer_signal_pending_gives_every_cell_back) {
   manual(0);
-  vsig_proc_attr_t a;
-  CHECK_EQ(vsig_proc_attr_init(&a), 0);
-  a.parent = VSIG_PID_NONE;
-  a.queue_max = VSIG_POSIX_SIGQUEUE_MAX;
-  vsig_pid_t pid = 0;
-  CHECK_EQ(vsig_proc_create(&a, &pid), 0);
+  vsig_pid_t pid = small_proc();
   in_proc(pid, leave_with_timer_signal_pending, NULL);
   in_proc(pid, fill_queue, NULL); /* the whole queue_max is free again */
   CHECK_EQ(vsig_proc_destroy(pid), 0);

@@ -173,6 +173,18 @@ struct hnode {
   uint64_t key;
 };
 
+/* A hash table of hnodes (htab.c); the caller's lock guards it. */
+struct htab {
+  struct hnode **b;
+  size_t nb, n;
+};
+struct hnode *htab_find(const struct htab *h, uint64_t key);
+int htab_add(struct htab *h, struct hnode *node); /* -ENOMEM */
+void htab_del(struct htab *h, struct hnode *node);
+void htab_each(struct htab *h, void (*fn)(struct hnode *, void *), void *arg);
+void htab_free(struct htab *h); /* the table only, not what is in it */
+#define NODE_OWNER(n, type, member) ((type *)((char *)(n)-offsetof(type, member)))
+
 /* An action, readable without the lock through a sequence counter (the raise
  * fast path). Written only under the process lock. */
 struct action {
@@ -877,6 +889,8 @@ size_t tsvc_armed(void);
 
 /* Timers and processes (timer.c). */
 void timer_node_taken(struct qnode *n, vsig_siginfo_t *info); /* process lock */
+/* The siginfo it would be taken with now, without taking it (trace.c). */
+void timer_node_info(const struct qnode *n, vsig_siginfo_t *info);
 /* An expiry: queue the timer's signal, or count an overrun. Process lock. */
 void timer_generate(struct vsig_timer *t, struct vsig_proc *p, struct after *a);
 struct vsig_proc *timer_proc(const struct vsig_timer *t);

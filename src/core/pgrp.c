@@ -11,7 +11,7 @@
 #include <stdlib.h>
 
 struct pgrp {
-  struct pgrp *hnext;
+  struct hnode node; /* key: pgid */
   vsig_pid_t pgid, sid;
   struct vsig_proc *members;
   size_t n;
@@ -23,116 +23,55 @@ struct pgrp {
   struct pgrp *hup_next;
 };
 
-/* pgid -> group: a chained hash table that doubles as it fills. */
-static struct pgrp **tab;
-static size_t tab_size, tab_count;
+/* pgid -> group. */
+static struct htab groups;
 static struct pgrp *hup_head;
 _Atomic int vsig__hup_count; /* groups on the list: looked at without the lock */
 
 /* sid -> the number of groups in that session, so that a pid still naming a
  * session is not handed out again (registry.c). */
 struct sess {
-  struct sess *next;
-  vsig_pid_t sid;
+  struct hnode node; /* key: sid */
   size_t groups;
 };
-static struct sess **sess_tab;
-static size_t sess_size, sess_count;
+static struct htab sessions;
 
-static size_t slot(vsig_pid_t pgid, size_t size) {
-  return ((uint32_t)pgid * 2654435761u) & (size - 1);
-}
+static uint64_t key_of(vsig_pid_t id) { return (uint64_t)(uint32_t)id; }
 
-static struct sess **sess_slot(vsig_pid_t sid) {
-  static struct sess *none;
-  if (!sess_size)
-    return &none;
-  struct sess **pp = &sess_tab[slot(sid, sess_size)];
-  while (*pp && (*pp)->sid != sid)
-    pp = &(*pp)->next;
-  return pp;
-}
-
-/* The session table doubles as it fills, as the group table does: a
- * million sessions cost no more to look up than ten. */
-static bool sess_grow(void) {
-  size_t n = sess_size ? sess_size * 2 : 64;
-  struct sess **t = calloc(n, sizeof *t);
-  if (!t)
-    return false;
-  for (size_t i = 0; i < sess_size; i++) {
-    while (sess_tab[i]) {
-      struct sess *x = sess_tab[i];
-      sess_tab[i] = x->next;
-      size_t k = slot(x->sid, n);
-      x->next = t[k];
-      t[k] = x;
-    }
-  }
-  free(sess_tab);
-  sess_tab = t;
-  sess_size = n;
-  return true;
+static struct sess *sess_find(vsig_pid_t sid) {
+  struct hnode *n = htab_find(&sessions, key_of(sid));
+  return n ? NODE_OWNER(n, struct sess, node) : NULL;
 }
 
 static bool sess_ref(vsig_pid_t sid) {
-  struct sess **pp = sess_slot(sid);
-  if (!*pp) {
-    if (sess_count + 1 > sess_size / 2 + sess_size / 4) {
-      if (!sess_grow())
-        return false;
-      pp = sess_slot(sid);
-    }
-    struct sess *x = calloc(1, sizeof *x);
+  struct sess *x = sess_find(sid);
+  if (!x) {
+    x = calloc(1, sizeof *x);
     if (!x)
       return false;
-    x->sid = sid;
-    *pp = x;
-    sess_count++;
+    x->node.key = key_of(sid);
+    if (htab_add(&sessions, &x->node) < 0) {
+      free(x);
+      return false;
+    }
   }
-  (*pp)->groups++;
+  x->groups++;
   return true;
 }
 
 static void sess_unref(vsig_pid_t sid) {
-  struct sess **pp = sess_slot(sid);
-  if (*pp && --(*pp)->groups == 0) {
-    struct sess *x = *pp;
-    *pp = x->next;
+  struct sess *x = sess_find(sid);
+  if (x && --x->groups == 0) {
+    htab_del(&sessions, &x->node);
     free(x);
-    sess_count--;
   }
 }
 
-bool pgrp_id_in_use(vsig_pid_t id) { return pgrp_find(id) || *sess_slot(id); }
+bool pgrp_id_in_use(vsig_pid_t id) { return pgrp_find(id) || sess_find(id); }
 
 struct pgrp *pgrp_find(vsig_pid_t pgid) {
-  if (!tab_size)
-    return NULL;
-  for (struct pgrp *g = tab[slot(pgid, tab_size)]; g; g = g->hnext)
-    if (g->pgid == pgid)
-      return g;
-  return NULL;
-}
-
-static int tab_grow(void) {
-  size_t n = tab_size ? tab_size * 2 : 64;
-  struct pgrp **t = calloc(n, sizeof *t);
-  if (!t)
-    return -ENOMEM;
-  for (size_t i = 0; i < tab_size; i++) {
-    while (tab[i]) {
-      struct pgrp *g = tab[i];
-      tab[i] = g->hnext;
-      size_t s = slot(g->pgid, n);
-      g->hnext = t[s];
-      t[s] = g;
-    }
-  }
-  free(tab);
-  tab = t;
-  tab_size = n;
-  return 0;
+  struct hnode *n = htab_find(&groups, key_of(pgid));
+  return n ? NODE_OWNER(n, struct pgrp, node) : NULL;
 }
 
 vsig_pid_t pgrp_id(const struct pgrp *g) { return g->pgid; }
@@ -151,22 +90,22 @@ void pgrp_join(struct vsig_proc *p, struct pgrp *g) {
 
 /* A new, empty group in the table. */
 static struct pgrp *pgrp_new(vsig_pid_t pgid, vsig_pid_t sid) {
-  if (tab_count + 1 > tab_size / 2 + tab_size / 4 && tab_grow() < 0)
-    return NULL;
   struct pgrp *g = calloc(1, sizeof *g);
   if (!g)
     return NULL;
+  g->node.key = key_of(pgid);
+  if (htab_add(&groups, &g->node) < 0) {
+    free(g);
+    return NULL;
+  }
   if (!sess_ref(sid)) {
+    htab_del(&groups, &g->node);
     free(g);
     return NULL;
   }
   g->pgid = pgid;
   g->sid = sid;
   g->orphaned = true;
-  size_t s = slot(pgid, tab_size);
-  g->hnext = tab[s];
-  tab[s] = g;
-  tab_count++;
   return g;
 }
 
@@ -210,35 +149,28 @@ void pgrp_leave(struct vsig_proc *p) {
     flip(g, false);
     return;
   }
-  struct pgrp **pp = &tab[slot(g->pgid, tab_size)];
-  while (*pp != g)
-    pp = &(*pp)->hnext;
-  *pp = g->hnext;
-  tab_count--;
+  htab_del(&groups, &g->node);
   if (g->hup_posted)
     hup_unpost(g);
   sess_unref(g->sid);
   free(g);
 }
 
+/* A group's or a session's node is where it starts. */
+_Static_assert(offsetof(struct pgrp, node) == 0 && offsetof(struct sess, node) == 0, "");
+static void free_node(struct hnode *n, void *arg) {
+  (void)arg;
+  free(n);
+}
+
 void pgrp_reset(void) {
   /* After fork the child's processes are rebuilt: the groups go with them. */
-  for (size_t i = 0; i < tab_size; i++)
-    while (tab[i]) {
-      struct pgrp *g = tab[i];
-      tab[i] = g->hnext;
-      free(g);
-    }
-  tab_count = 0;
+  htab_each(&groups, free_node, NULL);
+  htab_each(&sessions, free_node, NULL);
+  htab_free(&groups);
+  htab_free(&sessions);
   hup_head = NULL;
   atomic_store(&vsig__hup_count, 0);
-  for (size_t i = 0; i < sess_size; i++)
-    while (sess_tab[i]) {
-      struct sess *x = sess_tab[i];
-      sess_tab[i] = x->next;
-      free(x);
-    }
-  sess_count = 0;
 }
 
 /* ---- orphaned groups ---------------------------------------------------------------- */

@@ -13,8 +13,8 @@ struct vsig_proc *timer_proc(const struct vsig_timer *t) {
 
 /* The siginfo of a timer signal is made when it is taken, so that it carries
  * the overruns counted while it waited. */
-void timer_node_taken(struct qnode *n, vsig_siginfo_t *info) {
-  struct vsig_timer *t = TIMER_OF(n);
+void timer_node_info(const struct qnode *n, vsig_siginfo_t *info) {
+  const struct vsig_timer *t = TIMER_OF(n);
   info_clear(info);
   info->si_signo = t->sig;
   info->si_code = VSIG_SI_TIMER;
@@ -22,6 +22,11 @@ void timer_node_taken(struct qnode *n, vsig_siginfo_t *info) {
   info->si_timerid = t->id;
   info->si_overrun = t->overrun;
   TRACE_ID(info) = trace_timer_id(t->trace_seq);
+}
+
+void timer_node_taken(struct qnode *n, vsig_siginfo_t *info) {
+  struct vsig_timer *t = TIMER_OF(n);
+  timer_node_info(n, info);
   t->trace_seq = 0;
   t->last_overrun = t->overrun;
   t->overrun = 0;

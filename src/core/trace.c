@@ -173,19 +173,6 @@ void trace_discard(struct vsig_proc *p, struct vsig_thr *t, int sig, const vsig_
   emit(&ev);
 }
 
-#define TIMER_OF(n) ((struct vsig_timer *)((char *)(n)-offsetof(struct vsig_timer, qn)))
-
-/* A timer's signal as it would be taken now, without taking it. */
-static void timer_info(const struct vsig_timer *tm, vsig_siginfo_t *info) {
-  memset(info, 0, sizeof *info);
-  info->si_signo = tm->sig;
-  info->si_code = VSIG_SI_TIMER;
-  info->si_timerid = tm->id;
-  info->si_overrun = tm->overrun;
-  info->si_value = tm->value;
-  TRACE_ID(info) = trace_timer_id(tm->trace_seq);
-}
-
 static void discard_sig(struct vsig_proc *p, struct vsig_thr *t, struct sigq *q, int sig,
                         int reason) {
   vsig_siginfo_t info;
@@ -193,7 +180,7 @@ static void discard_sig(struct vsig_proc *p, struct vsig_thr *t, struct sigq *q,
     if (n->sig != sig)
       continue;
     if (n->kind == QN_TIMER)
-      timer_info(TIMER_OF(n), &info);
+      timer_node_info(n, &info);
     else
       cinfo_unpack(&info, &CELL_OF(n)->info, sig);
     trace_discard(p, t, sig, &info, reason);
@@ -278,13 +265,13 @@ void trace_timer_signal(struct vsig_timer *tm, struct vsig_proc *p) {
     seq = atomic_fetch_add_explicit(&next_timer_seq, 1, memory_order_relaxed) + 1;
   tm->trace_seq = seq;
   vsig_siginfo_t info;
-  timer_info(tm, &info);
+  timer_node_info(&tm->qn, &info);
   generated(p, tm->notify == TN_THREAD ? tm->to.thread : NULL, tm->sig, &info, trace_timer_id(seq));
 }
 
 void trace_timer_gone(struct vsig_timer *tm, struct vsig_proc *p) {
   vsig_siginfo_t info;
-  timer_info(tm, &info);
+  timer_node_info(&tm->qn, &info);
   trace_discard(p, tm->notify == TN_THREAD ? tm->to.thread : NULL, tm->sig, &info,
                 VSIG_TRACE_DISCARD_TIMER_GONE);
 }
