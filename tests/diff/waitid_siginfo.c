@@ -180,10 +180,13 @@ int main(void) {
   r = waitid(P_PID, (id_t)child, &si, WEXITED | WNOHANG);
   show("waitid(WEXITED | WNOHANG), child running", r, &si);
   kill(child, SIGSTOP);
+  /* The SIGCHLD first: a stop-wait clears the stop code, and the kernel reads that code for
+   * CLD_STOPPED's si_status only after marking the child stopped, so a waitid that wins the
+   * race leaves si_status 0, natively too. */
+  take_sigchld("SIGCHLD");
   memset(&si, 0xa5, sizeof si);
   r = waitid(P_PID, (id_t)child, &si, WSTOPPED);
   show("waitid(WSTOPPED) after SIGSTOP", r, &si);
-  take_sigchld("SIGCHLD");
   kill(child, SIGCONT);
   memset(&si, 0xa5, sizeof si);
   r = waitid(P_PID, (id_t)child, &si, WCONTINUED);
