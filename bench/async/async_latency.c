@@ -6,7 +6,10 @@
  *   async_latency <name> <median ns>
  * spin:    pthread_kill to a thread spinning in its own code;
  * read:    pthread_kill to a thread blocked in read() on an empty pipe;
- * outside: kill() from another process to a thread blocked in read().
+ * outside: kill() from another process to a thread blocked in read(). The receiving process
+ *          runs on one CPU and the sender on another: where the scheduler would otherwise put
+ *          the reader decides the result on a virtual machine, at random for either side (on
+ *          a CPU that idles, waking it costs some 14 us more than the whole delivery).
  * The sender reads CLOCK_MONOTONIC just before sending, the handler as its first statement.
  * A second argument (spin, read or outside) runs that measurement alone, for profiling.
  */
@@ -16,8 +19,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,6 +162,22 @@ static int64_t thread_latency(void *(*fn)(void *), char state, int n) {
   return m;
 }
 
+/* The calling thread (and the threads it makes) on the index-th CPU it may use; false if it
+ * has fewer than two, or cannot. */
+static bool pin(const cpu_set_t *allowed, int index) {
+  if (CPU_COUNT(allowed) < 2)
+    return false;
+  for (int cpu = 0, seen = 0; cpu < CPU_SETSIZE; cpu++) {
+    if (CPU_ISSET(cpu, allowed) && seen++ == index) {
+      cpu_set_t one;
+      CPU_ZERO(&one);
+      CPU_SET(cpu, &one);
+      return sched_setaffinity(0, sizeof one, &one) == 0;
+    }
+  }
+  return false;
+}
+
 /* kill() from a child process to this process, whose only unblocked thread sleeps in read. */
 static int64_t outside_latency(int n) {
   int64_t *lat = malloc(sizeof *lat * (size_t)n);
@@ -164,6 +185,8 @@ static int64_t outside_latency(int n) {
   CHECK(lat && pipe(pipe_fd) == 0 && pipe(go) == 0);
   atomic_store(&stop, 0);
   atomic_store(&target_tid, 0);
+  cpu_set_t allowed;
+  bool pinned = sched_getaffinity(0, sizeof allowed, &allowed) == 0 && pin(&allowed, 0);
   pthread_t t;
   CHECK(pthread_create(&t, NULL, reader, NULL) == 0);
   while (atomic_load(&target_tid) == 0)
@@ -173,6 +196,8 @@ static int64_t outside_latency(int n) {
   CHECK(c >= 0);
   if (c == 0) {
     char b;
+    if (pinned)
+      pin(&allowed, 1);
     while (read(go[0], &b, 1) == 1 && b == 'g') {
       wait_state(me, tid, 'S');
       atomic_store(&sh->sent_at, now_ns());
@@ -195,6 +220,8 @@ static int64_t outside_latency(int n) {
   atomic_store(&stop, 1);
   CHECK(write(pipe_fd[1], "x", 1) == 1);
   pthread_join(t, NULL);
+  if (pinned)
+    sched_setaffinity(0, sizeof allowed, &allowed);
   close(go[0]);
   close(go[1]);
   close(pipe_fd[0]);

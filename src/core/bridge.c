@@ -26,7 +26,8 @@ uint64_t vsig__host_self_id(void) {
   return t ? t->node.key : 0;
 }
 
-int vsig__host_generate(int sig, const vsig_siginfo_t *info, uint64_t thread, bool queued) {
+int vsig__host_generate(int sig, const vsig_siginfo_t *info, uint64_t thread, bool queued,
+                        bool here) {
   if (!sig_valid(sig))
     return -EINVAL;
   reg_lock();
@@ -38,15 +39,47 @@ int vsig__host_generate(int sig, const vsig_siginfo_t *info, uint64_t thread, bo
   struct vsig_thr *t = thread ? reg_find_thread(thread) : NULL;
   if (t && t->proc != p)
     t = NULL; /* gone, or not the default process's: the process takes it */
+  /* The sender is outside the process, so step 2 applies only to the thread
+   * the kernel chose for a process-directed signal, when it runs its own
+   * code: the kernel found it unblocked there, and interrupted it already. */
+  struct vsig_thr *chosen = vsig__tls_self;
+  if (!here || !chosen || chosen->proc != p || vsig__tls_depth)
+    chosen = NULL;
   host_lock(&p->lock);
   reg_unlock();
   struct after a = {0};
-  /* The sender is outside the process: step 2 never applies. */
   int rc =
-      t ? thread_send(t, sig, info, queued, NULL, &a) : proc_send(p, sig, info, queued, NULL, &a);
+      t ? thread_send(t, sig, info, queued, NULL, &a) : proc_send(p, sig, info, queued, chosen, &a);
   host_unlock(&p->lock);
   after_run(NULL, &a);
   return rc;
+}
+
+bool vsig__host_user_mask(uint64_t *mask) {
+  struct vsig_thr *t = vsig__tls_self;
+  if (!t || vsig__tls_depth || host_lock_depth() || !t->proc->is_default)
+    return false;
+  *mask = atomic_load_explicit(&t->mask, memory_order_relaxed);
+  return true;
+}
+
+bool vsig__host_thread_mask(uint64_t *mask) {
+  struct vsig_thr *t = vsig__tls_self;
+  if (!t || !t->proc->is_default)
+    return false;
+  *mask = atomic_load_explicit(&t->mask, memory_order_relaxed);
+  return true;
+}
+
+uint64_t vsig__host_open(void) {
+  struct vsig_thr *t = vsig__tls_self;
+  return t ? atomic_load_explicit(&t->host_open, memory_order_relaxed) : 0;
+}
+
+void vsig__host_set_open(uint64_t open) {
+  struct vsig_thr *t = vsig__tls_self;
+  if (t)
+    atomic_store_explicit(&t->host_open, open, memory_order_relaxed);
 }
 
 void vsig__host_room_wait(void) {
@@ -137,16 +170,18 @@ void vsig__host_inherit_handler(int sig, uintptr_t handler, int flags, uint64_t 
   host_unlock(&p->lock);
 }
 
-void vsig__host_action_of(int sig, uintptr_t *handler, int *flags) {
+void vsig__host_action_of(int sig, uintptr_t *handler, int *flags, uint64_t *mask) {
   struct vsig_proc *p = default_process();
   *handler = (uintptr_t)VSIG_SIG_DFL;
   *flags = 0;
+  *mask = 0;
   if (!p)
     return;
   vsig_sigaction_t a;
   action_read(p, sig, &a);
   *handler = (uintptr_t)a.sa_handler;
   *flags = a.sa_flags;
+  *mask = a.sa_mask.bits;
 }
 
 static int api_bridge_hostmask(int for_exec) {

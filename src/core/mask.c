@@ -31,12 +31,22 @@ static __attribute__((noinline)) void give_back(struct vsig_thr *t, uint64_t blo
   after_run(t, &a);
 }
 
+/* After the store: a host handler that runs in between sees the new mask
+ * and keeps the host's in step with it on its return. */
+static __attribute__((noinline)) void close_host(struct vsig_thr *t, uint64_t bits) {
+  host_mask_close(bits);
+  atomic_fetch_and_explicit(&t->host_open, ~bits, memory_order_relaxed);
+}
+
 bool mask_set_self(struct vsig_thr *t, uint64_t mask) {
   mask &= ~UNBLOCKABLE;
   uint64_t old = atomic_load_explicit(&t->mask, memory_order_relaxed);
   if (mask == old)
     return false;
   atomic_store(&t->mask, mask); /* seq_cst: pairs with the sender's reload */
+  uint64_t close = mask & atomic_load_explicit(&t->host_open, memory_order_relaxed);
+  if (close)
+    close_host(t, close);
   uint64_t blocked = mask & ~old;
   if (blocked && (atomic_load(&t->claimed_set) & blocked))
     give_back(t, blocked);

@@ -58,7 +58,7 @@ static int do_sigaction(int sig, const vsig_sigaction_t *act, vsig_sigaction_t *
   }
   host_unlock(&p->lock);
   if (act && p->is_default && atomic_load_explicit(&vsig__bridge_on, memory_order_relaxed))
-    host_bridge_action(sig, (uintptr_t) new.sa_handler, new.sa_flags);
+    host_bridge_action(sig, (uintptr_t) new.sa_handler, new.sa_flags, new.sa_mask.bits);
   if (oact)
     *oact = old;
   return 0;

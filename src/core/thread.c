@@ -38,7 +38,9 @@ void thread_async_init(struct vsig_thr *t);
 
 /* On the thread itself: its host identity, for interrupts. */
 static void bind_self(struct vsig_thr *t) {
-  host_thread_started();
+  uint64_t open = host_thread_started(atomic_load_explicit(&t->mask, memory_order_relaxed),
+                                      t->proc->is_default);
+  atomic_store_explicit(&t->host_open, open, memory_order_relaxed);
   vsig__tls_self = t;
   pthread_setspecific(exit_key, t);
   host_lock(&t->proc->lock);
@@ -162,6 +164,7 @@ static void thread_remove(struct vsig_thr *t) {
 /* While it leaves, the thread is outside any process: a terminate callback
  * that its leaving causes must not attach it again. */
 void thread_detach_self(struct vsig_thr *t) {
+  host_thread_leaving();
   vsig__tls_self = NULL;
   pthread_setspecific(exit_key, NULL);
   vsig__tls_outside++;

@@ -96,7 +96,7 @@ void host_lock_depth_reset(void);
  * step with the default process's actions. 0 or an error number. */
 int host_bridge_start(uint64_t set);
 /* The default process's action for sig changed (bridge on): follow it. */
-void host_bridge_action(int sig, uintptr_t handler, int flags);
+void host_bridge_action(int sig, uintptr_t handler, int flags, uint64_t mask);
 /* Set the calling thread's host mask to mask (exact: before an exec, whose
  * program inherits it), or back to the bridge's own (exact false). */
 void host_bridge_hostmask(uint64_t mask, bool exact);
@@ -109,23 +109,46 @@ void host_bridge_expect_self(int sig, int n);
 void host_bridge_unlocked(void);
 /* A thread is about to be made: a fork child's vsig-bridge starts now. */
 void host_bridge_before_thread(void);
-/* A vsig thread starts on the calling host thread: give it the host mask the
- * bridge wants (pthread_create may have set another). */
-void host_thread_started(void);
+/* A vsig thread with mask starts on the calling host thread: give it the host
+ * mask the bridge wants (pthread_create may have set another). Returns the
+ * signals that host mask lets through, which then follow the thread's mask
+ * (struct vsig_thr's host_open): some, on a thread of the default process. */
+uint64_t host_thread_started(uint64_t mask, bool in_default_process);
+/* The calling thread leaves vsig: its host mask no longer follows its mask. */
+void host_thread_leaving(void);
+/* The calling thread's mask now blocks these signals, which its host mask let
+ * through: block them there too, before the kernel picks it for one. */
+void host_mask_close(uint64_t set);
 /* Take what the host kernel has pending for the process (and the calling
  * thread) into vsig now, in order: a vsig wait and sigpending call it first,
  * so that a signal sent before is pending in vsig, as natively. */
 void host_bridge_take_pending(void);
-/* The calling thread is about to sleep in a vsig wait (sleeping) or is awake
- * again: host signals sent to it alone from outside can wake it meanwhile. */
-void host_bridge_sleep(bool sleeping);
+/* The calling thread is about to sleep in a vsig wait: host signals sent to
+ * it alone from outside can wake it meanwhile. true if its host mask changed:
+ * then host_bridge_sleep_end(*saved) once it is awake again. */
+bool host_bridge_sleep_begin(uint64_t *saved);
+void host_bridge_sleep_end(uint64_t saved);
 
 /* What the host calls back, in the core (bridge.c). None allocates. */
 /* Generate sig with info in the default process, directed at vsig thread
- * `thread` when it is one of that process's (0: process-directed). 0, -EAGAIN
- * (queued, at the queue limit or without memory), -ESRCH. */
+ * `thread` when it is one of that process's (0: process-directed). `here`: the
+ * kernel gave a process-directed signal to the calling thread, which is the
+ * recipient when it still has it unblocked. 0, -EAGAIN (queued, at the queue
+ * limit or without memory), -ESRCH. */
 struct vsig_siginfo;
-int vsig__host_generate(int sig, const struct vsig_siginfo *info, uint64_t thread, bool queued);
+int vsig__host_generate(int sig, const struct vsig_siginfo *info, uint64_t thread, bool queued,
+                        bool here);
+/* The calling thread's mask, when it is a thread of the default process that
+ * runs its own code (inside no vsig call, holding no vsig lock): false
+ * otherwise. */
+bool vsig__host_user_mask(uint64_t *mask);
+/* The calling thread's mask, when it is a thread of the default process. */
+bool vsig__host_thread_mask(uint64_t *mask);
+/* What the calling thread's host mask lets through of the signals that follow
+ * its mask (struct vsig_thr's host_open), and setting it when the host
+ * changed that mask itself. */
+uint64_t vsig__host_open(void);
+void vsig__host_set_open(uint64_t open);
 /* The calling thread's vsig thread id, 0 if it is none (never attaches). */
 uint64_t vsig__host_self_id(void);
 /* The calling thread is one of vsig's own (vsig-bridge): in no process. */
@@ -141,7 +164,7 @@ void vsig__host_inherit_ignored(int sig);
  * calls host-style handlers), it becomes sig's action. */
 void vsig__host_inherit_handler(int sig, uintptr_t handler, int flags, uint64_t mask);
 /* The default process's action for sig. */
-void vsig__host_action_of(int sig, uintptr_t *handler, int *flags);
+void vsig__host_action_of(int sig, uintptr_t *handler, int *flags, uint64_t *mask);
 
 /* Called once, at library init: the host may install a trace hook of its own
  * (vsig_set_trace_fn), as the Linux host does when VSIG_TRACE names a file. */

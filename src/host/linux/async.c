@@ -28,6 +28,7 @@ HOST_NO_TSAN static void on_interrupt(int sig, siginfo_t *info, void *ucontext) 
                          atomic_load_explicit(&handler_mask, memory_order_relaxed)))
     return;
   vsig__host_interrupted(ucontext);
+  mirror_leave(ucontext); /* what the thread unblocked since comes in directly again */
 }
 
 void host_async_signals(int *sig, int *sig_restart) {

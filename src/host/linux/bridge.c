@@ -16,6 +16,10 @@
  *    whose host mask vsig did not set (one made before the bridge, or in the
  *    moment before a new thread resets its mask): the kernel never takes a
  *    default action itself.
+ *    Most standard ones are direct (mirror.c): a thread's host mask lets
+ *    them through where its vsig mask does, and the kernel gives one to such
+ *    a thread, whose handler makes it that thread's at once: one step, as
+ *    natively. vsig-bridge takes those that no thread lets through.
  *
  * A synchronous signal that arrives while its thread holds a vsig lock cannot
  * be generated there (the handler would wait for the lock its own thread
@@ -80,8 +84,11 @@ void host_bridge_hostmask(uint64_t mask, bool exact) {
     /* The program an exec starts inherits this mask: make it exactly the
      * vsig one. */
     ksig_setmask(mask);
+    mirror_opened(mirror_following() ? mirror_direct() & ~mask : 0);
   } else {
-    ksig_setmask(async_set); /* what every application thread has */
+    ksigset_t open = mirror_open_now();
+    ksig_setmask(async_set & ~open); /* what every application thread has */
+    mirror_opened(open);
   }
 }
 
@@ -135,7 +142,7 @@ static void drain_ring(void) {
     uint64_t thread = ring[i].thread;
     vsig_siginfo_t info = ring[i].info;
     atomic_store(&ring[i].state, SLOT_FREE);
-    vsig__host_generate(sig, &info, thread, false);
+    vsig__host_generate(sig, &info, thread, false, false);
   }
 }
 
@@ -149,7 +156,8 @@ static bool sent_by_kernel_to_this_thread(int sig, const siginfo_t *si) {
 }
 
 /* In a signal handler: generate now, or defer when this thread holds a vsig
- * lock (the generation would wait for it). A handler due on this thread runs
+ * lock (the generation would wait for it). A process-directed signal is this
+ * thread's when it has it unblocked, as the kernel chose it: its handler runs
  * right here, where the kernel interrupted it, as a native one would. */
 static void forward(int sig, const siginfo_t *si, const vsig_siginfo_t *info, void *ucontext) {
   if (expected_copy(sig, si))
@@ -159,15 +167,21 @@ static void forward(int sig, const siginfo_t *si, const vsig_siginfo_t *info, vo
     defer(sig, thread, info);
     return;
   }
-  vsig__host_generate(sig, info, thread, false);
+  vsig__host_generate(sig, info, thread, false, true);
   vsig__host_interrupted(ucontext);
 }
 
+/* What the kernel blocks while on_async runs for each signal: the direct
+ * ones' handler masks follow the vsig handler's. */
+static _Atomic ksigset_t async_blocks[65];
+
 static void on_async(int sig, siginfo_t *si, void *ucontext) {
   int err = errno;
+  mirror_enter(atomic_load_explicit(&async_blocks[sig], memory_order_relaxed));
   vsig_siginfo_t info;
   ksiginfo_to_vsig(si, &info);
   forward(sig, si, &info, ucontext);
+  mirror_leave(ucontext);
   errno = err;
 }
 
@@ -194,7 +208,7 @@ static void on_sync(int sig, siginfo_t *si, void *ucontext) {
 
 /* ---- following the default process's actions -------------------------------------------- */
 
-static void follow(int sig, uintptr_t handler, int flags) {
+static void follow(int sig, uintptr_t handler, int flags, uint64_t mask) {
   ksigset_t bit = KBIT(sig);
   if (!((sync_set | async_set) & bit))
     return;
@@ -207,18 +221,30 @@ static void follow(int sig, uintptr_t handler, int flags) {
     ksig_action(sig, on_sync, kflags, 0, NULL, NULL);
     return;
   }
-  /* Blocked on every application thread, waited for by vsig-bridge; the
-   * handler only forwards strays. SIGCHLD's flags decide zombies and stop
-   * notices in the kernel. */
   int kflags = SA_RESTART;
-  if (sig == SIGCHLD)
+  ksigset_t kmask = 0;
+  if (mirror_direct() & bit) {
+    /* The kernel interrupts the thread that runs the handler: whether the
+     * call it was in restarts, and what is blocked meanwhile, are the vsig
+     * handler's. A default action ends the process. */
+    if (handler != (uintptr_t)VSIG_SIG_DFL) {
+      kflags = flags & (VSIG_SA_RESTART | VSIG_SA_NODEFER);
+      kmask = mask & mirror_direct();
+    }
+  } else if (sig == SIGCHLD) {
+    /* Blocked on every application thread, waited for by vsig-bridge; the
+     * handler only forwards strays. SIGCHLD's flags decide zombies and stop
+     * notices in the kernel. */
     kflags |= flags & (VSIG_SA_NOCLDSTOP | VSIG_SA_NOCLDWAIT);
-  ksig_action(sig, on_async, kflags, 0, NULL, NULL);
+  }
+  atomic_store_explicit(&async_blocks[sig], kmask | ((kflags & SA_NODEFER) ? 0 : bit),
+                        memory_order_relaxed);
+  ksig_action(sig, on_async, kflags, kmask, NULL, NULL);
 }
 
-void host_bridge_action(int sig, uintptr_t handler, int flags) {
+void host_bridge_action(int sig, uintptr_t handler, int flags, uint64_t mask) {
   if (atomic_load(&bridge_on))
-    follow(sig, handler, flags);
+    follow(sig, handler, flags, mask);
 }
 
 /* ---- vsig-bridge ----------------------------------------------------------------------- */
@@ -226,14 +252,23 @@ void host_bridge_action(int sig, uintptr_t handler, int flags) {
 /* ---- taking signals from the kernel ---------------------------------------------------- */
 
 /*
- * vsig-bridge takes what the kernel has pending for the process; a thread
- * that is about to wait in vsig, or asks what is pending, takes it too
- * first, so that a signal another process sent before (say, before it
- * exited) is pending in vsig as it is natively. Every taker dequeues and
- * generates under take_lock, one signal at a time, so instances keep the
- * kernel's order. When the default process is at its queue limit, a real-time
- * signal already taken waits in `held` (it comes first next time) and the
- * rest stay in the kernel's queue; only vsig-bridge waits for room.
+ * vsig-bridge sleeps in sigtimedwait for every bridged signal that no
+ * application thread lets through (mirror_watch_set): the kernel hands it
+ * those at once, and wakes it for nothing else. (A signalfd would wake it for
+ * every signal the process gets, direct ones too, and on two cores that
+ * wake-up delays the thread that takes a direct one.)
+ *
+ * It is the only taker of real-time signals from the process's queue, so
+ * their instances keep the kernel's order though it takes one without a
+ * lock. A thread that is about to wait in vsig, or asks what is pending,
+ * first makes sure that a signal another process sent before (say, before it
+ * exited) is pending in vsig, as natively: it has vsig-bridge take what is
+ * pending, and takes itself standard signals and the real-time ones sent to
+ * it alone (its own queue, which only it can take). Every taker generates
+ * under take_lock, one signal at a time. When the default process is at its
+ * queue limit, a real-time signal already taken waits in `held` (it comes
+ * first next time) and the rest stay in the kernel's queue; only vsig-bridge
+ * waits for room.
  */
 static pthread_mutex_t take_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct {
@@ -241,6 +276,30 @@ static struct {
   int sig;
   siginfo_t si;
 } held;
+/* vsig-bridge's rounds: each takes everything it waits for that is pending. */
+static _Atomic uint32_t rounds;
+/* vsig-bridge waits for room, which only takers from vsig's queue make. */
+static _Atomic bool room_waiting;
+
+/* Under take_lock: generate what was taken. 1, or -1 held for room. */
+static int hand_over(int sig, const siginfo_t *si) {
+  if (expected_copy(sig, si))
+    return 1;
+  vsig_siginfo_t info;
+  ksiginfo_to_vsig(si, &info);
+  uint64_t thread = si->si_code == SI_TKILL ? vsig__host_self_id() : 0;
+  /* Real-time signals keep their values: each takes a queue entry. */
+  if (vsig__host_generate(sig, &info, thread, sig >= 32, false) == -EAGAIN) {
+    if (si != &held.si) {
+      held.sig = sig;
+      held.si = *si;
+    }
+    atomic_store_explicit(&held.full, true, memory_order_relaxed);
+    return -1;
+  }
+  atomic_store_explicit(&held.full, false, memory_order_relaxed);
+  return 1;
+}
 
 /* Take one signal (held first) under take_lock: 1 taken, 0 nothing pending,
  * -1 a real-time signal waits in held for room in the queue. The lock is held for one
@@ -248,36 +307,19 @@ static struct {
 static int take_one(ksigset_t set, int intr) {
   static const struct timespec zero = {0, 0};
   pthread_mutex_lock(&take_lock);
-  int sig;
-  siginfo_t si;
+  int rc;
   if (atomic_load_explicit(&held.full, memory_order_relaxed)) {
-    sig = held.sig;
-    si = held.si;
+    rc = hand_over(held.sig, &held.si);
   } else {
-    sig = ksig_timedwait(set, &si, &zero);
-    if (sig <= 0) {
-      pthread_mutex_unlock(&take_lock);
-      return 0;
-    }
-    if (sig == intr || expected_copy(sig, &si)) {
+    siginfo_t si;
+    int sig = ksig_timedwait(set, &si, &zero);
+    if (sig <= 0 || sig == intr) {
       pthread_mutex_unlock(&take_lock);
       if (sig == intr)
         drain_ring();
-      return 1;
+      return sig > 0;
     }
-  }
-  vsig_siginfo_t info;
-  ksiginfo_to_vsig(&si, &info);
-  uint64_t thread = si.si_code == SI_TKILL ? vsig__host_self_id() : 0;
-  /* Real-time signals keep their values: each takes a queue entry. */
-  int rc = 1;
-  if (vsig__host_generate(sig, &info, thread, sig >= 32) == -EAGAIN) {
-    held.sig = sig;
-    held.si = si;
-    atomic_store_explicit(&held.full, true, memory_order_relaxed);
-    rc = -1;
-  } else {
-    atomic_store_explicit(&held.full, false, memory_order_relaxed);
+    rc = hand_over(sig, &si);
   }
   pthread_mutex_unlock(&take_lock);
   return rc;
@@ -292,26 +334,39 @@ static bool take_pending(ksigset_t set, int intr) {
   }
 }
 
+void bridge_rewatch(void) {
+  int tid = atomic_load(&bridge_tid), intr, intr_restart;
+  host_async_signals(&intr, &intr_restart);
+  if (tid)
+    ksig_tgkill(tid, intr); /* it waits for the new set from its next round */
+}
+
 static void *bridge_thread(void *arg) {
   (void)arg;
   vsig__host_internal_thread(); /* a callback that runs here is outside any process */
   int intr, intr_restart;
   host_async_signals(&intr, &intr_restart);
-  ksigset_t set = async_set | KBIT(intr);
-  /* A signalfd wakes it when something is pending without taking it, so that
-   * the taking happens under take_lock. */
-  int fd = ksig_signalfd(set);
   atomic_store(&bridge_tid, host_thread_id());
   drain_ring(); /* what a fork child's thread deferred before this thread was there */
   for (;;) {
-    /* A signal held for room is retried without waiting for another one. */
-    if (fd >= 0 && !atomic_load(&held.full))
-      ksig_wait_readable(fd);
-    bool done = take_pending(async_set | KBIT(intr), intr);
-    if (!done)
+    if (atomic_load(&held.full)) {
+      atomic_store(&room_waiting, true);
       vsig__host_room_wait(); /* room first; the rest wait in the kernel */
-    else if (fd < 0)
-      ksig_wait_pending(set);
+      atomic_store(&room_waiting, false);
+    } else {
+      siginfo_t si;
+      int sig = ksig_timedwait(mirror_watch_set() | KBIT(intr), &si, NULL);
+      if (sig == intr) {
+        drain_ring();
+      } else if (sig > 0) {
+        pthread_mutex_lock(&take_lock);
+        hand_over(sig, &si);
+        pthread_mutex_unlock(&take_lock);
+      }
+    }
+    take_pending(mirror_watch_set(), intr);
+    atomic_fetch_add(&rounds, 1);
+    ksig_futex_wake(&rounds);
   }
   return NULL;
 }
@@ -320,19 +375,53 @@ void host_bridge_take_pending(void) {
   if (!atomic_load_explicit(&bridge_on, memory_order_relaxed))
     return;
   /* One system call when nothing is pending, the usual case. */
-  if (!(ksig_pending() & async_set) && !atomic_load_explicit(&held.full, memory_order_relaxed))
+  ksigset_t pending = ksig_pending() & async_set;
+  if (!pending && !atomic_load_explicit(&held.full, memory_order_relaxed))
     return;
   int intr, intr_restart;
   host_async_signals(&intr, &intr_restart);
-  bool done = take_pending(async_set, intr);
   int tid = atomic_load(&bridge_tid);
-  if (!done && tid) /* vsig-bridge waits for room: never a thread that may make it */
+  if (!tid) { /* a fork child's one thread: the only taker */
+    take_pending(async_set, intr);
+    return;
+  }
+  const ksigset_t standard = KBIT(32) - 1;
+  ksigset_t own;
+  if (!ksig_pending_own(&own))
+    own = pending & ~standard; /* cannot tell: take them (the order may suffer) */
+  /* Real-time signals in the process's queue: vsig-bridge takes them, in a
+   * round that starts after this look. A few rounds at most: a flood of new
+   * ones is not what was pending before. */
+  for (int i = 0; i < 4; i++) {
+    if (!(pending & mirror_watch_set() & ~standard & ~own) || atomic_load(&held.full) ||
+        atomic_load(&room_waiting))
+      break;
+    uint32_t seen = atomic_load(&rounds);
+    ksig_tgkill(tid, intr);
+    /* Not while it waits for room, which this thread's taking may make. */
+    while (atomic_load(&rounds) == seen && !atomic_load(&held.full) && !atomic_load(&room_waiting))
+      ksig_futex_wait(&rounds, seen, 1000000);
+    pending = ksig_pending() & async_set;
+  }
+  bool done = take_pending(async_set & (standard | own), intr);
+  if (!done) /* vsig-bridge waits for room: never a thread that may make it */
     ksig_tgkill(tid, intr);
 }
 
 void host_bridge_unlocked(void) {
   if (!atomic_load(&bridge_tid))
     drain_ring();
+}
+
+/* The calling thread's host mask starts following its vsig mask, if it is a
+ * thread of the default process. */
+static void follow_here(void) {
+  uint64_t mask;
+  if (!vsig__host_thread_mask(&mask))
+    return;
+  ksigset_t open = mirror_start(mask, true);
+  ksig_unblock(open);
+  mirror_opened(open);
 }
 
 void host_bridge_before_thread(void) {
@@ -344,6 +433,7 @@ void host_bridge_before_thread(void) {
   host_thread_spawn(bridge_thread, NULL, "vsig-bridge");
   while (!atomic_load(&bridge_tid))
     sched_yield();
+  follow_here();
 }
 
 static void forget_after_fork(void) {
@@ -352,8 +442,32 @@ static void forget_after_fork(void) {
   pthread_mutex_init(&take_lock, NULL);
 }
 
+/* A signal that the kernel gave the forking thread's child while the fork
+ * handlers remake its process would go to a process that is not there yet:
+ * the direct ones are blocked across the fork, as all the others are. */
+static _Thread_local ksigset_t fork_saved;
+static _Thread_local bool fork_blocked;
+
+static void before_fork(void) {
+  if (mirror_following()) {
+    fork_saved = ksig_block(mirror_direct());
+    fork_blocked = true;
+  }
+}
+
+static void parent_after_fork(void) {
+  if (fork_blocked) {
+    fork_blocked = false;
+    ksig_setmask(fork_saved);
+  }
+}
+
 static void restart_in_child(void) {
+  fork_blocked = false;
   forget_after_fork();
+  /* Its one thread lets everything through, until vsig-bridge runs. */
+  mirror_forget_counts();
+  mirror_stop();
   if (atomic_load(&bridge_on)) {
     ksig_unblock(async_set); /* one thread: it takes them itself */
     atomic_store(&bridge_pending_in_child, 1);
@@ -388,6 +502,8 @@ int host_bridge_start(uint64_t set) {
   }
   sync_set |= add & SYNC_SIGS;
   async_set |= add & ~SYNC_SIGS;
+  mirror_add(add & ~SYNC_SIGS);
+  mirror_watch(async_set);
   /* Application threads created from now on inherit the block. */
   ksig_block(add & ~SYNC_SIGS);
   ksig_unblock(add & SYNC_SIGS);
@@ -397,13 +513,14 @@ int host_bridge_start(uint64_t set) {
       continue;
     uintptr_t h;
     int flags;
-    vsig__host_action_of(sig, &h, &flags);
-    follow(sig, h, flags);
+    uint64_t mask;
+    vsig__host_action_of(sig, &h, &flags, &mask);
+    follow(sig, h, flags, mask);
   }
   if (!atomic_load(&bridge_tid)) {
     static bool atfork_set;
     if (!atfork_set) {
-      pthread_atfork(NULL, NULL, restart_in_child);
+      pthread_atfork(before_fork, parent_after_fork, restart_in_child);
       atfork_set = true;
     }
     rc = host_thread_spawn(bridge_thread, NULL, "vsig-bridge");
@@ -423,32 +540,42 @@ int host_bridge_start(uint64_t set) {
   } else {
     ksig_tgkill(atomic_load(&bridge_tid), intr); /* wait for the new ones too */
   }
+  if (!rc)
+    follow_here();
   pthread_mutex_unlock(&start_lock);
   return rc;
 }
 
-void host_thread_started(void) {
-  if (atomic_load(&bridge_on))
-    ksig_setmask(async_set); /* whatever pthread_create gave it */
+uint64_t host_thread_started(uint64_t mask, bool in_default_process) {
+  if (!atomic_load(&bridge_on) || atomic_load(&bridge_pending_in_child))
+    return 0;
+  ksigset_t open = mirror_start(mask, in_default_process);
+  ksig_setmask(async_set & ~open); /* whatever pthread_create gave it */
+  mirror_opened(open);
+  return open;
 }
 
-void host_bridge_sleep(bool sleeping) {
-  /* While a thread sleeps in a vsig wait its host mask lets the bridge's
-   * standard signals through: one sent from outside to this thread alone (tgkill),
-   * which vsig-bridge cannot take, then wakes it (the forwarding handler
-   * generates it). A process-directed one the kernel gives it instead is
-   * forwarded the same way; the sleep is vsig's, so nothing sees EINTR. */
-  if (!atomic_load_explicit(&bridge_on, memory_order_relaxed))
-    return;
-  if (!atomic_load(&bridge_tid))
-    return; /* a fork child's one thread: it lets them all through already */
-  /* Standard signals only: real-time ones keep their values and order only
-   * if vsig-bridge alone takes them from the kernel. */
-  ksigset_t standard = async_set & (KBIT(32) - 1);
-  if (sleeping)
-    ksig_unblock(standard);
-  else
-    ksig_block(standard);
+/*
+ * While a thread sleeps in a vsig wait its host mask lets the bridge's
+ * standard signals through: one sent from outside to this thread alone (tgkill),
+ * which vsig-bridge cannot take, then wakes it (the forwarding handler
+ * generates it). A process-directed one the kernel gives it instead is
+ * forwarded the same way; the sleep is vsig's, so nothing sees EINTR.
+ * Standard signals only: real-time ones keep their values and order only if
+ * vsig-bridge alone takes them from the kernel. Awake again, its host mask
+ * lets through the direct signals its mask does (the lazy unblocking).
+ */
+bool host_bridge_sleep_begin(uint64_t *saved) {
+  if (!atomic_load_explicit(&bridge_on, memory_order_relaxed) || !atomic_load(&bridge_tid))
+    return false; /* off, or a fork child's one thread: it lets them all through */
+  *saved = ksig_unblock(async_set & (KBIT(32) - 1));
+  return true;
+}
+
+void host_bridge_sleep_end(uint64_t saved) {
+  ksigset_t open = mirror_open_now();
+  ksig_setmask((saved | async_set) & ~open);
+  mirror_opened(open);
 }
 
 void host_stop_process(int sig) {

@@ -88,8 +88,10 @@ static int event_sleep(host_event_t *ev, uint32_t token, int64_t deadline_ns, bo
    * either the signaller sees the flag and wakes us, or we see its seq. */
   atomic_store(&ev->sleeping, 1);
   int rc = 0, oldtype = 0;
+  uint64_t saved = 0;
+  bool bridged = false;
   if (cancel) { /* a vsig wait: a cancellation point, and the bridge's signals come in */
-    host_bridge_sleep(true);
+    bridged = host_bridge_sleep_begin(&saved);
     pthread_setcanceltype(PTHREAD_CANCEL_ASYNCHRONOUS, &oldtype); /* acts if one is pending */
   }
   if (atomic_load(&ev->seq) == token) {
@@ -100,7 +102,8 @@ static int event_sleep(host_event_t *ev, uint32_t token, int64_t deadline_ns, bo
   }
   if (cancel) {
     pthread_setcanceltype(oldtype, NULL);
-    host_bridge_sleep(false);
+    if (bridged)
+      host_bridge_sleep_end(saved);
   }
   atomic_store(&ev->sleeping, 0);
   return rc;

@@ -41,11 +41,11 @@ ksigset_t ksig_unblock(ksigset_t set);
 int ksig_timedwait(ksigset_t set, siginfo_t *info, const struct timespec *timeout);
 /* Signals pending for the calling thread (its own and the process's). */
 ksigset_t ksig_pending(void);
-/* A signalfd for set (blocked by the caller), -1 if there is none. */
-int ksig_signalfd(ksigset_t set);
-/* Sleep until fd is readable; until one of set is pending. */
-void ksig_wait_readable(int fd);
-void ksig_wait_pending(ksigset_t set);
+/* Those sent to the calling thread alone: false if it cannot tell. */
+bool ksig_pending_own(ksigset_t *set);
+/* Sleep until *word is no longer seen, or timeout_ns passed; wake all. */
+void ksig_futex_wait(_Atomic uint32_t *word, uint32_t seen, long timeout_ns);
+void ksig_futex_wake(_Atomic uint32_t *word);
 /* tgkill to a thread of this process. */
 int ksig_tgkill(int tid, int sig);
 /* Write the VSIG_TRACE file now, if tracing to one and not written yet
@@ -53,6 +53,31 @@ int ksig_tgkill(int tid, int sig);
 void host_trace_flush(void);
 /* The process's pid, cached (reset in a fork child). */
 int ksig_pid(void);
+
+/* Direct signals (mirror.c): host masks that follow vsig masks. */
+/* These bridged signals are taken by their thread directly, those that may be. */
+void mirror_add(ksigset_t bridged);
+ksigset_t mirror_direct(void);
+/* A vsig thread with mask starts following on the calling thread: what its
+ * host mask lets through. */
+ksigset_t mirror_start(uint64_t mask, bool in_default_process);
+/* What the calling thread's host mask should let through now, if it follows. */
+ksigset_t mirror_open_now(void);
+void mirror_stop(void);
+bool mirror_following(void);
+/* A host handler starts, the kernel blocking `blocked` meanwhile, and ends. */
+void mirror_enter(ksigset_t blocked);
+void mirror_leave(void *ucontext);
+/* The calling thread's host mask now lets `open` through: the core's record
+ * and vsig-bridge's watch follow. */
+void mirror_opened(ksigset_t open);
+/* vsig-bridge waits for base but what some thread lets through (the watch
+ * set); bridge_rewatch tells it that set changed. */
+void mirror_watch(ksigset_t base);
+ksigset_t mirror_watch_set(void);
+void bridge_rewatch(void);
+/* A fork child: no other thread lets anything through. */
+void mirror_forget_counts(void);
 
 struct vsig_siginfo;
 /* The kernel's siginfo, in vsig's form. */

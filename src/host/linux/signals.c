@@ -5,9 +5,11 @@
 #include "linux.h"
 
 #include <errno.h>
-#include <poll.h>
+#include <fcntl.h>
+#include <linux/futex.h>
 #include <pthread.h>
-#include <sys/signalfd.h>
+#include <stdint.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -74,22 +76,42 @@ ksigset_t ksig_pending(void) {
   return set;
 }
 
-int ksig_signalfd(ksigset_t set) {
-  long fd = syscall(SYS_signalfd4, -1, &set, sizeof set, SFD_CLOEXEC);
-  return fd < 0 ? -1 : (int)fd;
+bool ksig_pending_own(ksigset_t *set) {
+  /* No system call tells a thread's own queue from the process's: its
+   * status file does (SigPnd, as ShdPnd is the process's). */
+  int fd = (int)syscall(SYS_openat, AT_FDCWD, "/proc/thread-self/status", O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  char buf[4096];
+  long n = syscall(SYS_read, fd, buf, sizeof buf - 1);
+  syscall(SYS_close, fd);
+  if (n <= 0)
+    return false;
+  buf[n] = 0;
+  const char *p = strstr(buf, "\nSigPnd:");
+  if (!p)
+    return false;
+  p += 9;
+  while (*p == ' ' || *p == '\t')
+    p++;
+  ksigset_t v = 0;
+  for (; *p && *p != '\n'; p++) {
+    int d = *p >= '0' && *p <= '9' ? *p - '0' : *p >= 'a' && *p <= 'f' ? *p - 'a' + 10 : -1;
+    if (d < 0)
+      return false;
+    v = v << 4 | (ksigset_t)d;
+  }
+  *set = v;
+  return true;
 }
 
-void ksig_wait_readable(int fd) {
-  struct pollfd p = {.fd = fd, .events = POLLIN};
-  syscall(SYS_ppoll, &p, 1, NULL, NULL, sizeof(ksigset_t));
+void ksig_futex_wait(_Atomic uint32_t *word, uint32_t seen, long timeout_ns) {
+  struct timespec ts = {timeout_ns / 1000000000, timeout_ns % 1000000000};
+  syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, seen, &ts, NULL, 0);
 }
 
-void ksig_wait_pending(ksigset_t set) {
-  /* Without a signalfd: sleep until one of set is pending, take nothing. A
-   * short sleep and a look: the fallback only. */
-  struct timespec ms = {0, 1000000};
-  while (!(ksig_pending() & set))
-    syscall(SYS_nanosleep, &ms, NULL);
+void ksig_futex_wake(_Atomic uint32_t *word) {
+  syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL, NULL, 0);
 }
 
 static ksigset_t kmask(int how, ksigset_t set) {

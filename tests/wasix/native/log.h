@@ -73,7 +73,7 @@ static void log_flush(const char *what) {
 /* Signal names relative to the platform's SIGRTMIN (34 with glibc, 32 on
  * vsig-wasix), so that both runs print the same. */
 static const char *sname(int sig) {
-  static char b[16];
+  static char b[24]; /* "RTMIN+" or "sig" and any int */
   switch (sig) {
   case SIGUSR1:
     return "USR1";

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Direct signals: a standard signal from outside reaches the thread that
+ * takes it in one step, as natively, instead of through vsig-bridge and an
+ * interrupt (two wake-ups).
+ *
+ * For these signals an application thread's host mask follows its vsig mask,
+ * so the kernel itself picks a thread that has the signal unblocked; the
+ * forwarding handler on that thread generates it with the thread as the
+ * recipient and runs the vsig handler right there (bridge.c). The others stay
+ * blocked on every application thread and go through vsig-bridge: real-time
+ * signals, whose values and order only a single taker keeps; SIGCHLD,
+ * SIGURG and SIGWINCH, ignored by default, which must not interrupt a thread
+ * that leaves them at the default; and SIGCONT and the stop signals, which
+ * act on the whole process.
+ *
+ * Following a mask costs a system call per change, more than a same-thread
+ * path costs in all. So:
+ *  - blocking is eager: a vsig mask that blocks a direct signal that the host
+ *    mask lets through blocks it there first (host_mask_close, called by the
+ *    core), and it then stays blocked, so block/unblock pairs cost nothing
+ *    after the first;
+ *  - unblocking is lazy: the host mask lets the signal through again when a
+ *    host handler returns on the thread (the mask saved in its frame is
+ *    rewritten: no system call) or a vsig wait ends. Meanwhile vsig-bridge,
+ *    which takes every bridged signal no thread lets through, takes it, and
+ *    vsig interrupts the thread for it as before.
+ * The kernel never interrupts a thread for a direct signal that thread
+ * blocks, so no call sees a spurious EINTR; at worst a signal takes the
+ * two-step path.
+ *
+ * Not under ThreadSanitizer, whose runtime postpones a signal and calls the
+ * handler with a copy of its context, where a rewritten mask would be lost.
+ */
+#include "../host.h"
+#include "linux.h"
+
+#include <string.h>
+#include <ucontext.h>
+
+static _Atomic ksigset_t direct_set;
+/* The calling thread's host mask follows its vsig mask. */
+static _Thread_local bool following;
+
+/*
+ * vsig-bridge waits for the bridged signals that no thread lets through,
+ * never for one that some thread does: the kernel gives that one to such a
+ * thread, and a vsig-bridge woken for it as well would delay the thread's
+ * wake-up or take it first. So each thread counts in open_count what it lets
+ * through while it runs its own code (user_open; not what the kernel blocks
+ * while a handler runs: natively a signal that the handler blocks waits for
+ * its return), and whoever makes a count reach or leave 0 tells vsig-bridge,
+ * which then waits for the new set.
+ */
+static _Atomic int open_count[32];
+static _Thread_local ksigset_t user_open;
+static _Atomic ksigset_t watch_base;
+
+ksigset_t mirror_watch_set(void) {
+  ksigset_t open = 0;
+  for (int sig = 1; sig < 32; sig++)
+    if (atomic_load_explicit(&open_count[sig], memory_order_relaxed) > 0)
+      open |= KBIT(sig);
+  return atomic_load_explicit(&watch_base, memory_order_relaxed) & ~open;
+}
+
+void mirror_watch(ksigset_t base) { atomic_store(&watch_base, base); }
+
+/* The calling thread now lets `open` through, as it runs its own code. */
+static void set_user_open(ksigset_t open) {
+  ksigset_t up = open & ~user_open, down = user_open & ~open;
+  user_open = open;
+  bool changed = false;
+  for (int sig = 1; sig < 32; sig++) {
+    if (up & KBIT(sig))
+      changed |= atomic_fetch_add(&open_count[sig], 1) == 0;
+    else if (down & KBIT(sig))
+      changed |= atomic_fetch_sub(&open_count[sig], 1) == 1;
+  }
+  if (changed)
+    bridge_rewatch();
+}
+
+void mirror_forget_counts(void) {
+  for (int sig = 1; sig < 32; sig++)
+    atomic_store(&open_count[sig], 0);
+  user_open = 0;
+}
+
+#define NOT_DIRECT                                                                                 \
+  (KBIT(SIGCHLD) | KBIT(SIGURG) | KBIT(SIGWINCH) | KBIT(SIGCONT) | KBIT(SIGTSTP) | KBIT(SIGTTIN) | \
+   KBIT(SIGTTOU))
+
+void mirror_add(ksigset_t bridged) {
+#ifndef HOST_TSAN
+  ksigset_t d = bridged & (KBIT(32) - 1) & ~NOT_DIRECT;
+  atomic_fetch_or(&direct_set, d);
+#else
+  (void)bridged;
+#endif
+}
+
+ksigset_t mirror_direct(void) { return atomic_load_explicit(&direct_set, memory_order_relaxed); }
+
+ksigset_t mirror_start(uint64_t mask, bool in_default_process) {
+  ksigset_t d = in_default_process ? mirror_direct() : 0;
+  following = d != 0;
+  return d & ~mask;
+}
+
+void mirror_opened(ksigset_t open) {
+  vsig__host_set_open(open);
+  if (following || user_open)
+    set_user_open(following ? open : 0);
+}
+
+ksigset_t mirror_open_now(void) {
+  uint64_t mask;
+  if (!following || !vsig__host_thread_mask(&mask))
+    return 0;
+  return mirror_direct() & ~mask;
+}
+
+void mirror_stop(void) {
+  following = false;
+  set_user_open(0);
+}
+
+bool mirror_following(void) { return following; }
+
+void host_mask_close(uint64_t set) {
+  ksig_block(set);
+  if (user_open & set)
+    set_user_open(user_open & ~set);
+}
+
+void host_thread_leaving(void) {
+  if (!following)
+    return;
+  ksig_block(mirror_direct());
+  vsig__host_set_open(0);
+  mirror_stop();
+}
+
+/* The kernel blocked `blocked` for the handler it is running: what the thread
+ * lets through until the handler returns. */
+void mirror_enter(ksigset_t blocked) {
+  uint64_t mask;
+  if (following && blocked && vsig__host_user_mask(&mask))
+    vsig__host_set_open(vsig__host_open() & ~blocked);
+}
+
+/* The handler returns to the thread's own code: the mask it returns with
+ * lets through what the vsig mask does. Inside vsig (a handler that
+ * interrupted a vsig wait or call) it stays what the interrupted code set. */
+void mirror_leave(void *ucontext) {
+  uint64_t mask;
+  if (!following || !ucontext || !vsig__host_user_mask(&mask))
+    return;
+  ksigset_t d = mirror_direct(), saved;
+  ucontext_t *uc = ucontext;
+  memcpy(&saved, &uc->uc_sigmask, sizeof saved);
+  saved = (saved & ~d) | (d & mask);
+  memcpy(&uc->uc_sigmask, &saved, sizeof saved);
+  mirror_opened(d & ~mask);
+}

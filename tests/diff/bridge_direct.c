@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Native: a standard signal that another process sends goes to a thread that has it unblocked,
+ * and never interrupts one that blocks it: a thread that blocked it itself sleeps in poll and
+ * nanosleep to their end while 20 of them reach another thread. On the thread that takes it,
+ * SA_RESTART decides whether the read it interrupted restarts, and the handler's sa_mask holds a
+ * second signal (which would cut short its nanosleep) until it returns. A child killed at once
+ * after fork dies of the signal every time.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include "diff_common.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+
+static pid_t parent;
+static int to_sender[2];
+static atomic_int usr1_hits, usr2_hits, wrong_thread;
+static _Atomic pid_t taker;
+static char order[64];
+static atomic_int order_len;
+
+static void note(char c) {
+  int i = atomic_fetch_add(&order_len, 1);
+  if (i < (int)sizeof order - 1)
+    order[i] = c;
+}
+
+static void sleep_ms(long ms) {
+  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
+  while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+    ;
+}
+
+/* The sender: for each byte it reads, that signal to the parent (0 ends it). */
+static void sender(void) {
+  unsigned char sig;
+  while (read(to_sender[0], &sig, 1) == 1 && sig != 0)
+    if (kill(parent, sig) != 0)
+      _exit(3);
+  _exit(0);
+}
+
+static void send_from_outside(int sig) {
+  unsigned char b = (unsigned char)sig;
+  if (write(to_sender[1], &b, 1) != 1)
+    _exit(4);
+}
+
+/* Until thread tid sleeps in the kernel (a read, a poll, a futex). */
+static void until_asleep(pid_t tid) {
+  char path[64], buf[256];
+  snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)tid);
+  for (int i = 0; i < 20000; i++) {
+    int fd = open(path, O_RDONLY);
+    ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+    if (fd >= 0)
+      close(fd);
+    if (n > 0) {
+      buf[n] = 0;
+      char *p = strrchr(buf, ')');
+      if (p && p[1] == ' ' && p[2] == 'S')
+        return;
+    }
+    sleep_ms(1);
+  }
+}
+
+static void on_usr1(int sig) {
+  (void)sig;
+  if ((pid_t)syscall(SYS_gettid) != atomic_load(&taker))
+    atomic_fetch_add(&wrong_thread, 1);
+  atomic_fetch_add(&usr1_hits, 1);
+}
+
+static void set_handler(int sig, void (*fn)(int), int flags, int masked) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = fn;
+  sa.sa_flags = flags;
+  sigemptyset(&sa.sa_mask);
+  if (masked)
+    sigaddset(&sa.sa_mask, masked);
+  sigaction(sig, &sa, NULL);
+}
+
+static void block(int how, int sig) {
+  sigset_t s;
+  sigemptyset(&s);
+  sigaddset(&s, sig);
+  pthread_sigmask(how, &s, NULL);
+}
+
+/* ---- a thread that blocks SIGUSR1 is never interrupted for it ---------------------------- */
+
+static atomic_int blocker_ready;
+static _Atomic pid_t blocker_tid;
+
+static void *blocker(void *arg) {
+  (void)arg;
+  block(SIG_BLOCK, SIGUSR1); /* it had it unblocked: its own mask changes */
+  atomic_store(&blocker_tid, (pid_t)syscall(SYS_gettid));
+  atomic_store(&blocker_ready, 1);
+  int r = poll(NULL, 0, 400);
+  int e = errno;
+  say("blocker: poll for 400 ms returned %d%s%s\n", r, r < 0 ? " " : "", r < 0 ? errname(e) : "");
+  struct timespec ts = {0, 300000000};
+  r = nanosleep(&ts, NULL);
+  e = errno;
+  say("blocker: nanosleep for 300 ms returned %d%s%s\n", r, r < 0 ? " " : "",
+      r < 0 ? errname(e) : "");
+  return NULL;
+}
+
+static atomic_int stop_taker;
+static int taker_pipe[2];
+
+static void *taker_thread(void *arg) {
+  (void)arg;
+  atomic_store(&taker, (pid_t)syscall(SYS_gettid));
+  block(SIG_UNBLOCK, SIGUSR1); /* made with it blocked: unblocked now */
+  char b;
+  while (!atomic_load(&stop_taker))
+    if (read(taker_pipe[0], &b, 1) < 0 && errno != EINTR)
+      break;
+  return NULL;
+}
+
+static void part_blocked_threads(void) {
+  set_handler(SIGUSR1, on_usr1, SA_RESTART, 0);
+  if (pipe(taker_pipe))
+    _exit(5);
+  pthread_t b, t;
+  block(SIG_UNBLOCK, SIGUSR1);
+  pthread_create(&b, NULL, blocker, NULL); /* starts with SIGUSR1 unblocked */
+  while (!atomic_load(&blocker_ready))
+    sleep_ms(1);
+  block(SIG_BLOCK, SIGUSR1); /* main: the kernel looks at it first */
+  pthread_create(&t, NULL, taker_thread, NULL);
+  while (!atomic_load(&taker))
+    sleep_ms(1);
+  until_asleep(atomic_load(&blocker_tid));
+  for (int i = 0; i < 20; i++) {
+    until_asleep(atomic_load(&taker));
+    int before = atomic_load(&usr1_hits);
+    send_from_outside(SIGUSR1);
+    for (int w = 0; w < 5000 && atomic_load(&usr1_hits) == before; w++)
+      sleep_ms(1);
+  }
+  say("taker: %d of 20 SIGUSR1 handled, %d on another thread\n", atomic_load(&usr1_hits),
+      atomic_load(&wrong_thread));
+  pthread_join(b, NULL);
+  atomic_store(&stop_taker, 1);
+  if (write(taker_pipe[1], "x", 1) != 1)
+    _exit(6);
+  pthread_join(t, NULL);
+}
+
+/* ---- SA_RESTART on the thread that takes it ----------------------------------------------- */
+
+static int rd_pipe[2];
+static _Atomic pid_t reader_tid;
+static atomic_int read_result[2], read_errno[2], reads_done, reader_usr2;
+
+/* Two reads: the first signal may come through vsig-bridge, the second straight to it. */
+static void *reader(void *arg) {
+  (void)arg;
+  atomic_store(&taker, (pid_t)syscall(SYS_gettid));
+  block(SIG_UNBLOCK, SIGUSR1);
+  if (atomic_load(&reader_usr2))
+    block(SIG_UNBLOCK, SIGUSR2);
+  atomic_store(&reader_tid, atomic_load(&taker));
+  for (int k = 0; k < 2; k++) {
+    char b;
+    ssize_t n = read(rd_pipe[0], &b, 1);
+    atomic_store(&read_errno[k], n < 0 ? errno : 0);
+    atomic_store(&read_result[k], (int)n);
+    atomic_fetch_add(&reads_done, 1);
+  }
+  return NULL;
+}
+
+static pthread_t start_reader(void) {
+  if (pipe(rd_pipe))
+    _exit(7);
+  atomic_store(&usr1_hits, 0);
+  atomic_store(&reads_done, 0);
+  atomic_store(&reader_tid, 0);
+  pthread_t t;
+  pthread_create(&t, NULL, reader, NULL);
+  while (!atomic_load(&reader_tid))
+    sleep_ms(1);
+  return t;
+}
+
+static const char *read_str(int k) {
+  static char b[2][48];
+  int r = atomic_load(&read_result[k]);
+  snprintf(b[k], sizeof b[k], "%d%s%s", r, r < 0 ? " " : "",
+           r < 0 ? errname(atomic_load(&read_errno[k])) : "");
+  return b[k];
+}
+
+static void end_reader(pthread_t t) {
+  if (write(rd_pipe[1], "yy", 2) != 2)
+    _exit(8);
+  pthread_join(t, NULL);
+  close(rd_pipe[0]);
+  close(rd_pipe[1]);
+}
+
+static void part_restart(int flags) {
+  set_handler(SIGUSR1, on_usr1, flags, 0);
+  pthread_t t = start_reader();
+  for (int i = 0; i < 2; i++) {
+    until_asleep(atomic_load(&reader_tid));
+    int before = atomic_load(&usr1_hits);
+    send_from_outside(SIGUSR1);
+    for (int w = 0; w < 5000 && atomic_load(&usr1_hits) == before; w++)
+      sleep_ms(1);
+    for (int w = 0; w < 5000 && atomic_load(&reads_done) < i + 1 && !(flags & SA_RESTART); w++)
+      sleep_ms(1);
+  }
+  end_reader(t);
+  say("%s: %d SIGUSR1 handled on the reader (%d elsewhere), reads returned %s and %s\n",
+      flags & SA_RESTART ? "SA_RESTART" : "no SA_RESTART", atomic_load(&usr1_hits),
+      atomic_load(&wrong_thread), read_str(0), read_str(1));
+}
+
+/* ---- the handler's sa_mask holds a second signal ------------------------------------------ */
+
+static atomic_int usr1_sleep_result;
+
+static void on_usr1_slow(int sig) {
+  (void)sig;
+  note('1');
+  send_from_outside(SIGUSR2); /* blocked here by sa_mask: it waits for the return */
+  struct timespec ts = {0, 100000000};
+  atomic_store(&usr1_sleep_result, nanosleep(&ts, NULL));
+  note('e');
+  atomic_fetch_add(&usr1_hits, 1);
+}
+
+static void on_usr2(int sig) {
+  (void)sig;
+  note('2');
+  atomic_fetch_add(&usr2_hits, 1);
+}
+
+static void part_sa_mask(void) {
+  set_handler(SIGUSR1, on_usr1_slow, SA_RESTART, SIGUSR2);
+  set_handler(SIGUSR2, on_usr2, SA_RESTART, 0);
+  block(SIG_BLOCK, SIGUSR2); /* main: only the reader takes either */
+  atomic_store(&reader_usr2, 1);
+  pthread_t t = start_reader();
+  until_asleep(atomic_load(&reader_tid));
+  send_from_outside(SIGUSR1);
+  for (int w = 0; w < 5000 && atomic_load(&usr2_hits) == 0; w++)
+    sleep_ms(1);
+  end_reader(t);
+  order[atomic_load(&order_len)] = 0;
+  say("sa_mask: order %s (1 the handler starts, e it ends, 2 the signal it held), its nanosleep "
+      "returned %d, reads returned %s and %s\n",
+      order, atomic_load(&usr1_sleep_result), read_str(0), read_str(1));
+}
+
+/* ---- a child killed at once after fork ---------------------------------------------------- */
+
+static void part_fork_kill(void) {
+  int killed = 0;
+  for (int i = 0; i < 100; i++) {
+    pid_t c = fork();
+    if (c < 0)
+      _exit(11);
+    if (c == 0) {
+      for (;;)
+        pause();
+    }
+    kill(c, SIGTERM);
+    int st;
+    if (waitpid(c, &st, 0) == c && WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM)
+      killed++;
+  }
+  say("fork then kill(SIGTERM) at once: %d of 100 children died of it\n", killed);
+}
+
+int main(void) {
+  start();
+  parent = getpid();
+  if (pipe(to_sender))
+    return 1;
+  pid_t s = fork();
+  if (s == 0) {
+    close(to_sender[1]);
+    sender();
+  }
+  close(to_sender[0]);
+
+  part_blocked_threads();
+  /* From here only the thread under test has SIGUSR1 unblocked; SIGUSR2 too, in part 3. */
+  part_restart(0);
+  part_restart(SA_RESTART);
+  part_sa_mask();
+  block(SIG_UNBLOCK, SIGUSR1);
+  set_handler(SIGUSR1, SIG_DFL, 0, 0);
+  part_fork_kill();
+
+  unsigned char end = 0;
+  if (write(to_sender[1], &end, 1) != 1)
+    return 1;
+  int st;
+  waitpid(s, &st, 0);
+  say("sender: %s\n", WIFEXITED(st) && WEXITSTATUS(st) == 0 ? "done" : "failed");
+  return 0;
+}
