@@ -73,6 +73,15 @@ static void until_asleep(pid_t tid) {
   }
 }
 
+/* When thread tid sleeps, SIGUSR1 from outside; until a handler has run (5 s at most). */
+static void usr1_to_sleeper(pid_t tid) {
+  until_asleep(tid);
+  int before = atomic_load(&usr1_hits);
+  send_from_outside(SIGUSR1);
+  for (int w = 0; w < 5000 && atomic_load(&usr1_hits) == before; w++)
+    sleep_ms(1);
+}
+
 static void on_usr1(int sig) {
   (void)sig;
   if ((pid_t)syscall(SYS_gettid) != atomic_load(&taker))
@@ -89,13 +98,6 @@ static void set_handler(int sig, void (*fn)(int), int flags, int masked) {
   if (masked)
     sigaddset(&sa.sa_mask, masked);
   sigaction(sig, &sa, NULL);
-}
-
-static void block(int how, int sig) {
-  sigset_t s;
-  sigemptyset(&s);
-  sigaddset(&s, sig);
-  pthread_sigmask(how, &s, NULL);
 }
 
 /* ---- a thread that blocks SIGUSR1 is never interrupted for it ---------------------------- */
@@ -147,13 +149,8 @@ static void part_blocked_threads(void) {
   while (!atomic_load(&taker))
     sleep_ms(1);
   until_asleep(atomic_load(&blocker_tid));
-  for (int i = 0; i < 20; i++) {
-    until_asleep(atomic_load(&taker));
-    int before = atomic_load(&usr1_hits);
-    send_from_outside(SIGUSR1);
-    for (int w = 0; w < 5000 && atomic_load(&usr1_hits) == before; w++)
-      sleep_ms(1);
-  }
+  for (int i = 0; i < 20; i++)
+    usr1_to_sleeper(atomic_load(&taker));
   say("taker: %d of 20 SIGUSR1 handled, %d on another thread\n", atomic_load(&usr1_hits),
       atomic_load(&wrong_thread));
   pthread_join(b, NULL);
@@ -220,11 +217,7 @@ static void part_restart(int flags) {
   set_handler(SIGUSR1, on_usr1, flags, 0);
   pthread_t t = start_reader();
   for (int i = 0; i < 2; i++) {
-    until_asleep(atomic_load(&reader_tid));
-    int before = atomic_load(&usr1_hits);
-    send_from_outside(SIGUSR1);
-    for (int w = 0; w < 5000 && atomic_load(&usr1_hits) == before; w++)
-      sleep_ms(1);
+    usr1_to_sleeper(atomic_load(&reader_tid));
     for (int w = 0; w < 5000 && atomic_load(&reads_done) < i + 1 && !(flags & SA_RESTART); w++)
       sleep_ms(1);
   }

@@ -111,6 +111,14 @@ __attribute__((unused)) static const char *maskstr(void) {
   return setstr(&cur);
 }
 
+/* pthread_sigmask(how) of the one signal sig. */
+__attribute__((unused)) static void block(int how, int sig) {
+  sigset_t s;
+  sigemptyset(&s);
+  sigaddset(&s, sig);
+  pthread_sigmask(how, &s, NULL);
+}
+
 __attribute__((unused)) static const char *pendstr(void) {
   sigset_t p;
   sigpending(&p);

@@ -48,13 +48,6 @@ static void set_action(int sig, void (*h)(int), int flags) {
   sigaction(sig, &sa, NULL);
 }
 
-static void block(int how, int sig) {
-  sigset_t s;
-  sigemptyset(&s);
-  sigaddset(&s, sig);
-  pthread_sigmask(how, &s, NULL);
-}
-
 int main(void) {
   start();
   set_action(SIGUSR1, jump_usr1, 0);
