@@ -69,6 +69,10 @@ static int set_async(struct vsig_thr *t, bool on) {
   host_lock(&t->proc->lock);
   t->async = on;
   host_unlock(&t->proc->lock);
+  if (t->proc->is_default) /* the bridge's direct signals come to it, or no longer */
+    atomic_store_explicit(
+        &t->host_open, host_thread_follow(atomic_load_explicit(&t->mask, memory_order_relaxed), on),
+        memory_order_relaxed);
   /* Something may have become due while it was off. */
   if (on && atomic_load(&t->attention))
     vsig__tls_deferred = 1;

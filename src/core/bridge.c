@@ -71,6 +71,11 @@ bool vsig__host_thread_mask(uint64_t *mask) {
   return true;
 }
 
+bool vsig__host_follows(uint64_t *mask) {
+  struct vsig_thr *t = vsig__tls_self;
+  return t && t->async && vsig__host_thread_mask(mask);
+}
+
 uint64_t vsig__host_open(void) {
   struct vsig_thr *t = vsig__tls_self;
   return t ? atomic_load_explicit(&t->host_open, memory_order_relaxed) : 0;

@@ -38,14 +38,16 @@ void thread_async_init(struct vsig_thr *t);
 
 /* On the thread itself: its host identity, for interrupts. */
 static void bind_self(struct vsig_thr *t) {
-  uint64_t open = host_thread_started(atomic_load_explicit(&t->mask, memory_order_relaxed),
-                                      t->proc->is_default);
-  atomic_store_explicit(&t->host_open, open, memory_order_relaxed);
-  vsig__tls_self = t;
-  pthread_setspecific(exit_key, t);
   host_lock(&t->proc->lock);
   thread_async_init(t);
   host_unlock(&t->proc->lock);
+  /* A thread that delivers asynchronously lets the bridge's direct signals
+   * through its host mask where its mask does (host_open). */
+  uint64_t open = host_thread_started(atomic_load_explicit(&t->mask, memory_order_relaxed),
+                                      t->proc->is_default && t->async);
+  atomic_store_explicit(&t->host_open, open, memory_order_relaxed);
+  vsig__tls_self = t;
+  pthread_setspecific(exit_key, t);
 }
 
 /* Registry lock held. The thread starts ready with the given mask. */
@@ -245,6 +247,8 @@ static int create(pthread_t *host, vsig_thread_t *thread, vsig_pid_t pid, int pr
   /* The caller's handle is written by the host's pthread_create itself,
    * before the new thread runs (as glibc does): its code may read it. */
   pthread_t h, *hp = host ? host : &h;
+  if (create_fn)
+    host_bridge_before_thread(); /* host_pthread_create's first step: a fork child's bridge */
   rc =
       create_fn ? create_fn(hp, attr, trampoline, c) : host_pthread_create(hp, attr, trampoline, c);
   if (rc) {

@@ -112,8 +112,12 @@ void host_bridge_before_thread(void);
 /* A vsig thread with mask starts on the calling host thread: give it the host
  * mask the bridge wants (pthread_create may have set another). Returns the
  * signals that host mask lets through, which then follow the thread's mask
- * (struct vsig_thr's host_open): some, on a thread of the default process. */
-uint64_t host_thread_started(uint64_t mask, bool in_default_process);
+ * (struct vsig_thr's host_open): some when `follow` (a thread of the default
+ * process with asynchronous delivery on). */
+uint64_t host_thread_started(uint64_t mask, bool follow);
+/* The calling thread's asynchronous delivery went on or off: its host mask
+ * follows its mask, or no longer. Returns what it lets through. */
+uint64_t host_thread_follow(uint64_t mask, bool follow);
 /* The calling thread leaves vsig: its host mask no longer follows its mask. */
 void host_thread_leaving(void);
 /* The calling thread's mask now blocks these signals, which its host mask let
@@ -144,6 +148,8 @@ int vsig__host_generate(int sig, const struct vsig_siginfo *info, uint64_t threa
 bool vsig__host_user_mask(uint64_t *mask);
 /* The calling thread's mask, when it is a thread of the default process. */
 bool vsig__host_thread_mask(uint64_t *mask);
+/* The same, when that thread also has asynchronous delivery on. */
+bool vsig__host_follows(uint64_t *mask);
 /* What the calling thread's host mask lets through of the signals that follow
  * its mask (struct vsig_thr's host_open), and setting it when the host
  * changed that mask itself. */

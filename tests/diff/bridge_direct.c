@@ -4,8 +4,10 @@
  * and never interrupts one that blocks it: a thread that blocked it itself sleeps in poll and
  * nanosleep to their end while 20 of them reach another thread. On the thread that takes it,
  * SA_RESTART decides whether the read it interrupted restarts, and the handler's sa_mask holds a
- * second signal (which would cut short its nanosleep) until it returns. A child killed at once
- * after fork dies of the signal every time.
+ * second signal (which would cut short its nanosleep) until it returns, and a handler that
+ * unblocks its own signal gets the next one inside it. A SIGPIPE handler's sa_mask ends with
+ * it, and a block the thread makes afterwards keeps a read from being interrupted; so does a
+ * fork child's. A child killed at once after fork dies of the signal every time.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -54,10 +56,10 @@ static void send_from_outside(int sig) {
     _exit(4);
 }
 
-/* Until thread tid sleeps in the kernel (a read, a poll, a futex). */
-static void until_asleep(pid_t tid) {
+/* Until thread tid of process pid sleeps in the kernel (a read, a poll, a futex). */
+static void until_asleep_in(pid_t pid, pid_t tid) {
   char path[64], buf[256];
-  snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)tid);
+  snprintf(path, sizeof path, "/proc/%d/task/%d/stat", (int)pid, (int)tid);
   for (int i = 0; i < 20000; i++) {
     int fd = open(path, O_RDONLY);
     ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
@@ -73,6 +75,8 @@ static void until_asleep(pid_t tid) {
   }
 }
 
+static void until_asleep(pid_t tid) { until_asleep_in(getpid(), tid); }
+
 /* When thread tid sleeps, SIGUSR1 from outside; until a handler has run (5 s at most). */
 static void usr1_to_sleeper(pid_t tid) {
   until_asleep(tid);
@@ -86,6 +90,11 @@ static void on_usr1(int sig) {
   (void)sig;
   if ((pid_t)syscall(SYS_gettid) != atomic_load(&taker))
     atomic_fetch_add(&wrong_thread, 1);
+  atomic_fetch_add(&usr1_hits, 1);
+}
+
+static void on_usr1_any(int sig) {
+  (void)sig;
   atomic_fetch_add(&usr1_hits, 1);
 }
 
@@ -264,6 +273,158 @@ static void part_sa_mask(void) {
       order, atomic_load(&usr1_sleep_result), read_str(0), read_str(1));
 }
 
+/* ---- on a main thread (which the kernel looks at first), in a child with threads ------------ */
+
+static void spin_until(atomic_int *v, int want) {
+  struct timespec t0, t;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  do
+    clock_gettime(CLOCK_MONOTONIC, &t);
+  while (atomic_load(v) < want && t.tv_sec - t0.tv_sec < 5);
+}
+
+static void *nothing(void *arg) { return arg; }
+
+/* A child whose main thread runs fn after it made a thread (so that, under vsig, vsig-bridge
+ * runs in it); the parent sends it SIGUSR1 once it sleeps, then a byte on rd_pipe. */
+static void in_child(void (*fn)(void)) {
+  if (pipe(rd_pipe))
+    _exit(12);
+  pid_t c = fork();
+  if (c == 0) {
+    pthread_t t;
+    pthread_create(&t, NULL, nothing, NULL);
+    pthread_join(t, NULL);
+    fn();
+    _exit(0);
+  }
+  until_asleep_in(c, c);
+  kill(c, SIGUSR1);
+  sleep_ms(100);
+  until_asleep_in(c, c);
+  if (write(rd_pipe[1], "c", 1) != 1)
+    _exit(13);
+  int st;
+  waitpid(c, &st, 0);
+  close(rd_pipe[0]);
+  close(rd_pipe[1]);
+}
+
+static void in_child_no_thread(void (*fn)(void)) {
+  if (pipe(rd_pipe))
+    _exit(12);
+  pid_t c = fork();
+  if (c == 0) {
+    fn();
+    _exit(0);
+  }
+  until_asleep_in(c, c);
+  kill(c, SIGUSR1);
+  sleep_ms(100);
+  if (write(rd_pipe[1], "c", 1) != 1)
+    _exit(13);
+  int st;
+  waitpid(c, &st, 0);
+  close(rd_pipe[0]);
+  close(rd_pipe[1]);
+}
+
+static atomic_int nest_hits, nested;
+
+/* The first SIGUSR1's handler unblocks SIGUSR1, asks for a second and spins (no call that
+ * waits) until it came: natively at once, inside the first. */
+static void on_usr1_nest(int sig) {
+  (void)sig;
+  if (atomic_fetch_add(&nest_hits, 1) == 0) {
+    block(SIG_UNBLOCK, SIGUSR1);
+    kill(getppid(), SIGUSR2);
+    spin_until(&nest_hits, 2);
+    nested = atomic_load(&nest_hits) == 2;
+  }
+}
+
+static void nested_child(void) {
+  set_handler(SIGUSR1, on_usr1_nest, SA_RESTART, 0);
+  block(SIG_UNBLOCK, SIGUSR1);
+  char b;
+  (void)read(rd_pipe[0], &b, 1);
+  say("child: a handler that unblocks SIGUSR1 got the next one inside it: %s (%d handlers)\n",
+      nested ? "yes" : "no", atomic_load(&nest_hits));
+}
+
+static pid_t nest_child;
+static void on_usr2_forward(int sig) {
+  (void)sig;
+  kill(nest_child, SIGUSR1);
+}
+
+static void part_nested(void) {
+  set_handler(SIGUSR2, on_usr2_forward, SA_RESTART, 0);
+  block(SIG_UNBLOCK, SIGUSR2);
+  if (pipe(rd_pipe))
+    _exit(12);
+  nest_child = fork();
+  if (nest_child == 0) {
+    pthread_t t;
+    pthread_create(&t, NULL, nothing, NULL);
+    pthread_join(t, NULL);
+    nested_child();
+    _exit(0);
+  }
+  until_asleep_in(nest_child, nest_child);
+  kill(nest_child, SIGUSR1);
+  sleep_ms(200);
+  if (write(rd_pipe[1], "c", 1) != 1)
+    _exit(13);
+  int st;
+  waitpid(nest_child, &st, 0);
+  close(rd_pipe[0]);
+  close(rd_pipe[1]);
+  block(SIG_BLOCK, SIGUSR2);
+  signal(SIGUSR2, SIG_DFL);
+}
+
+static atomic_int pipe_hits;
+static void on_pipe(int sig) {
+  (void)sig;
+  atomic_fetch_add(&pipe_hits, 1);
+}
+
+/* A SIGPIPE handler whose sa_mask holds SIGUSR1 runs; the thread then blocks SIGUSR1 itself
+ * and reads: the SIGUSR1 that comes meanwhile waits for its unblocking. */
+static void sync_mask_child(void) {
+  set_handler(SIGUSR1, on_usr1_any, 0, 0);
+  set_handler(SIGPIPE, on_pipe, 0, SIGUSR1);
+  block(SIG_UNBLOCK, SIGUSR1);
+  int p[2];
+  if (pipe(p))
+    _exit(14);
+  close(p[0]);
+  if (write(p[1], "x", 1) >= 0)
+    _exit(15);
+  block(SIG_BLOCK, SIGUSR1);
+  char b;
+  int n = (int)read(rd_pipe[0], &b, 1);
+  int e = errno;
+  int before = atomic_load(&usr1_hits);
+  block(SIG_UNBLOCK, SIGUSR1);
+  say("child: after a SIGPIPE handler that blocked SIGUSR1 (%d), a read with SIGUSR1 blocked "
+      "returned %d%s%s; SIGUSR1 handled %d then, %d once unblocked\n",
+      atomic_load(&pipe_hits), n, n < 0 ? " " : "", n < 0 ? errname(e) : "", before,
+      atomic_load(&usr1_hits));
+}
+
+/* The same with no thread made: a fork child's one thread. */
+static void blocked_child(void) {
+  set_handler(SIGUSR1, on_usr1_any, 0, 0);
+  block(SIG_BLOCK, SIGUSR1);
+  char b;
+  int n = (int)read(rd_pipe[0], &b, 1);
+  int e = errno;
+  say("child with SIGUSR1 blocked: read returned %d%s%s\n", n, n < 0 ? " " : "",
+      n < 0 ? errname(e) : "");
+}
+
 /* ---- a child killed at once after fork ---------------------------------------------------- */
 
 static void part_fork_kill(void) {
@@ -301,6 +462,9 @@ int main(void) {
   part_restart(0);
   part_restart(SA_RESTART);
   part_sa_mask();
+  part_nested();
+  in_child(sync_mask_child);
+  in_child_no_thread(blocked_child);
   block(SIG_UNBLOCK, SIGUSR1);
   set_handler(SIGUSR1, SIG_DFL, 0, 0);
   part_fork_kill();

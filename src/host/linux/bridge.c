@@ -191,6 +191,7 @@ static void on_sync(int sig, siginfo_t *si, void *ucontext) {
   ksiginfo_to_vsig(si, &info);
   if ((KBIT(sig) & FAULT_SIGS) && si->si_code > 0) {
     if (vsig__host_fault(sig, &info, ucontext)) {
+      mirror_leave(ucontext);
       errno = err;
       return;
     }
@@ -203,6 +204,7 @@ static void on_sync(int sig, siginfo_t *si, void *ucontext) {
     return;
   }
   forward(sig, si, &info, ucontext);
+  mirror_leave(ucontext); /* what a handler's mask blocked meanwhile is the kernel's to restore */
   errno = err;
 }
 
@@ -223,7 +225,7 @@ static void follow(int sig, uintptr_t handler, int flags, uint64_t mask) {
   }
   int kflags = SA_RESTART;
   ksigset_t kmask = 0;
-  if (mirror_direct() & bit) {
+  if ((mirror_direct() & bit) && !atomic_load(&bridge_pending_in_child)) {
     /* The kernel interrupts the thread that runs the handler: whether the
      * call it was in restarts, and what is blocked meanwhile, are the vsig
      * handler's. A default action ends the process. */
@@ -280,6 +282,7 @@ static struct {
 static _Atomic uint32_t rounds;
 /* vsig-bridge waits for room, which only takers from vsig's queue make. */
 static _Atomic bool room_waiting;
+static _Atomic bool pokes_lost;
 
 /* Under take_lock: generate what was taken. 1, or -1 held for room. */
 static int hand_over(int sig, const siginfo_t *si) {
@@ -337,8 +340,11 @@ static bool take_pending(ksigset_t set, int intr) {
 void bridge_rewatch(void) {
   int tid = atomic_load(&bridge_tid), intr, intr_restart;
   host_async_signals(&intr, &intr_restart);
-  if (tid)
-    ksig_tgkill(tid, intr); /* it waits for the new set from its next round */
+  /* It waits for the new set from its next round. The interrupt signal is a
+   * real-time one, which the kernel refuses (EAGAIN) when the user's
+   * RLIMIT_SIGPENDING is used up: vsig-bridge then looks again on its own. */
+  if (tid && ksig_tgkill(tid, intr) != 0)
+    atomic_store(&pokes_lost, true);
 }
 
 static void *bridge_thread(void *arg) {
@@ -354,8 +360,11 @@ static void *bridge_thread(void *arg) {
       vsig__host_room_wait(); /* room first; the rest wait in the kernel */
       atomic_store(&room_waiting, false);
     } else {
+      /* A lost poke is seen within a second (10 ms once one was lost). */
+      static const struct timespec idle = {1, 0}, soon = {0, 10000000};
       siginfo_t si;
-      int sig = ksig_timedwait(mirror_watch_set() | KBIT(intr), &si, NULL);
+      bool lost = atomic_exchange(&pokes_lost, false);
+      int sig = ksig_timedwait(mirror_watch_set() | KBIT(intr), &si, lost ? &soon : &idle);
       if (sig == intr) {
         drain_ring();
       } else if (sig > 0) {
@@ -371,6 +380,23 @@ static void *bridge_thread(void *arg) {
   return NULL;
 }
 
+/* The real-time signals in `rt` that were sent to the calling thread alone,
+ * one at a time while its own queue still has one: a taker of the process's
+ * queue would take vsig-bridge's place there. false at the queue limit. */
+static bool take_own(ksigset_t rt, int intr) {
+  for (int sig = 32; sig <= 64; sig++) {
+    ksigset_t own;
+    while ((rt & KBIT(sig)) && ksig_pending_own(&own) && (own & KBIT(sig))) {
+      int rc = take_one(KBIT(sig), intr);
+      if (rc < 0)
+        return false;
+      if (rc == 0)
+        break;
+    }
+  }
+  return true;
+}
+
 void host_bridge_take_pending(void) {
   if (!atomic_load_explicit(&bridge_on, memory_order_relaxed))
     return;
@@ -381,20 +407,21 @@ void host_bridge_take_pending(void) {
   int intr, intr_restart;
   host_async_signals(&intr, &intr_restart);
   int tid = atomic_load(&bridge_tid);
-  if (!tid) { /* a fork child's one thread: the only taker */
+  if (!tid || tid == host_thread_id()) {
+    /* A fork child's one thread, or vsig-bridge itself (a callback of its
+     * asks): the only taker. */
     take_pending(async_set, intr);
     return;
   }
   const ksigset_t standard = KBIT(32) - 1;
-  ksigset_t own;
-  if (!ksig_pending_own(&own))
-    own = pending & ~standard; /* cannot tell: take them (the order may suffer) */
+  ksigset_t own = 0;
+  bool known = ksig_pending_own(&own);
   /* Real-time signals in the process's queue: vsig-bridge takes them, in a
    * round that starts after this look. A few rounds at most: a flood of new
    * ones is not what was pending before. */
   for (int i = 0; i < 4; i++) {
-    if (!(pending & mirror_watch_set() & ~standard & ~own) || atomic_load(&held.full) ||
-        atomic_load(&room_waiting))
+    ksigset_t theirs = pending & mirror_watch_set() & ~standard & ~(known ? own : pending);
+    if (!theirs || atomic_load(&held.full) || atomic_load(&room_waiting))
       break;
     uint32_t seen = atomic_load(&rounds);
     ksig_tgkill(tid, intr);
@@ -403,7 +430,10 @@ void host_bridge_take_pending(void) {
       ksig_futex_wait(&rounds, seen, 1000000);
     pending = ksig_pending() & async_set;
   }
-  bool done = take_pending(async_set & (standard | own), intr);
+  bool done = take_pending(async_set & standard, intr);
+  if (done)
+    done = known ? take_own(own & ~standard, intr)
+                 : take_pending(pending & ~standard, intr); /* cannot tell: the order may suffer */
   if (!done) /* vsig-bridge waits for room: never a thread that may make it */
     ksig_tgkill(tid, intr);
 }
@@ -417,12 +447,14 @@ void host_bridge_unlocked(void) {
  * thread of the default process. */
 static void follow_here(void) {
   uint64_t mask;
-  if (!vsig__host_thread_mask(&mask))
+  if (!vsig__host_follows(&mask))
     return;
   ksigset_t open = mirror_start(mask, true);
   ksig_unblock(open);
   mirror_opened(open);
 }
+
+static void follow_direct(void);
 
 void host_bridge_before_thread(void) {
   if (!atomic_exchange(&bridge_pending_in_child, 0))
@@ -433,6 +465,7 @@ void host_bridge_before_thread(void) {
   host_thread_spawn(bridge_thread, NULL, "vsig-bridge");
   while (!atomic_load(&bridge_tid))
     sched_yield();
+  follow_direct();
   follow_here();
 }
 
@@ -442,35 +475,30 @@ static void forget_after_fork(void) {
   pthread_mutex_init(&take_lock, NULL);
 }
 
-/* A signal that the kernel gave the forking thread's child while the fork
- * handlers remake its process would go to a process that is not there yet:
- * the direct ones are blocked across the fork, as all the others are. */
-static _Thread_local ksigset_t fork_saved;
-static _Thread_local bool fork_blocked;
-
-static void before_fork(void) {
-  if (mirror_following()) {
-    fork_saved = ksig_block(mirror_direct());
-    fork_blocked = true;
-  }
-}
-
-static void parent_after_fork(void) {
-  if (fork_blocked) {
-    fork_blocked = false;
-    ksig_setmask(fork_saved);
+/* The direct signals' host actions: the vsig handler's flags while host
+ * masks follow vsig masks; in a fork child's one thread, which lets every
+ * bridged signal through whatever its mask, always SA_RESTART, so that one
+ * that vsig gives to no handler there restarts the call it interrupted. */
+static void follow_direct(void) {
+  for (int sig = 1; sig < 32; sig++) {
+    if (!(mirror_direct() & KBIT(sig)))
+      continue;
+    uintptr_t h;
+    int flags;
+    uint64_t mask;
+    vsig__host_action_of(sig, &h, &flags, &mask);
+    follow(sig, h, flags, mask);
   }
 }
 
 static void restart_in_child(void) {
-  fork_blocked = false;
   forget_after_fork();
+  mirror_fork_child();
   /* Its one thread lets everything through, until vsig-bridge runs. */
-  mirror_forget_counts();
-  mirror_stop();
   if (atomic_load(&bridge_on)) {
     ksig_unblock(async_set); /* one thread: it takes them itself */
     atomic_store(&bridge_pending_in_child, 1);
+    follow_direct();
   }
 }
 
@@ -520,7 +548,7 @@ int host_bridge_start(uint64_t set) {
   if (!atomic_load(&bridge_tid)) {
     static bool atfork_set;
     if (!atfork_set) {
-      pthread_atfork(before_fork, parent_after_fork, restart_in_child);
+      pthread_atfork(mirror_fork_begin, mirror_fork_parent, restart_in_child);
       atfork_set = true;
     }
     rc = host_thread_spawn(bridge_thread, NULL, "vsig-bridge");
@@ -546,11 +574,26 @@ int host_bridge_start(uint64_t set) {
   return rc;
 }
 
-uint64_t host_thread_started(uint64_t mask, bool in_default_process) {
+uint64_t host_thread_started(uint64_t mask, bool follow) {
   if (!atomic_load(&bridge_on) || atomic_load(&bridge_pending_in_child))
     return 0;
-  ksigset_t open = mirror_start(mask, in_default_process);
+  ksigset_t open = mirror_start(mask, follow);
   ksig_setmask(async_set & ~open); /* whatever pthread_create gave it */
+  mirror_opened(open);
+  return open;
+}
+
+uint64_t host_thread_follow(uint64_t mask, bool follow) {
+  if (!atomic_load(&bridge_on) || atomic_load(&bridge_pending_in_child))
+    return 0;
+  if (!follow) {
+    mirror_unfollow();
+    return 0;
+  }
+  if (mirror_following())
+    return vsig__host_open();
+  ksigset_t open = mirror_start(mask, true);
+  ksig_unblock(open);
   mirror_opened(open);
   return open;
 }

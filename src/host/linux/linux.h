@@ -58,13 +58,16 @@ int ksig_pid(void);
 /* These bridged signals are taken by their thread directly, those that may be. */
 void mirror_add(ksigset_t bridged);
 ksigset_t mirror_direct(void);
-/* A vsig thread with mask starts following on the calling thread: what its
- * host mask lets through. */
-ksigset_t mirror_start(uint64_t mask, bool in_default_process);
+/* A vsig thread with mask starts following (follow: of the default process,
+ * with asynchronous delivery on) on the calling thread: what its host mask
+ * lets through. */
+ksigset_t mirror_start(uint64_t mask, bool follow);
 /* What the calling thread's host mask should let through now, if it follows. */
 ksigset_t mirror_open_now(void);
 void mirror_stop(void);
 bool mirror_following(void);
+/* It stops following: the direct signals blocked again. */
+void mirror_unfollow(void);
 /* A host handler starts, the kernel blocking `blocked` meanwhile, and ends. */
 void mirror_enter(ksigset_t blocked);
 void mirror_leave(void *ucontext);
@@ -76,8 +79,10 @@ void mirror_opened(ksigset_t open);
 void mirror_watch(ksigset_t base);
 ksigset_t mirror_watch_set(void);
 void bridge_rewatch(void);
-/* A fork child: no other thread lets anything through. */
-void mirror_forget_counts(void);
+/* Around fork (the child: no other thread lets anything through). */
+void mirror_fork_begin(void);
+void mirror_fork_parent(void);
+void mirror_fork_child(void);
 
 struct vsig_siginfo;
 /* The kernel's siginfo, in vsig's form. */

@@ -41,16 +41,21 @@
 static _Atomic ksigset_t direct_set;
 /* The calling thread's host mask follows its vsig mask. */
 static _Thread_local bool following;
+/* The calling thread is forking: its direct signals stay blocked. */
+static _Thread_local bool forking;
+static _Thread_local ksigset_t fork_saved;
 
 /*
  * vsig-bridge waits for the bridged signals that no thread lets through,
  * never for one that some thread does: the kernel gives that one to such a
- * thread, and a vsig-bridge woken for it as well would delay the thread's
- * wake-up or take it first. So each thread counts in open_count what it lets
- * through while it runs its own code (user_open; not what the kernel blocks
- * while a handler runs: natively a signal that the handler blocks waits for
- * its return), and whoever makes a count reach or leave 0 tells vsig-bridge,
- * which then waits for the new set.
+ * thread, and a vsig-bridge waiting for it too would take some of them (the
+ * kernel picks any thread that waits). So each following thread counts in
+ * open_count what its host mask lets through right now (user_open, always the
+ * same as the core's host_open), the kernel's blocking while a handler runs
+ * included: a signal blocked that way on every thread that lets it through
+ * must still reach a thread that has unblocked it since (lazily, its host
+ * mask still blocks it), through vsig-bridge. Whoever makes a count reach or
+ * leave 0 tells vsig-bridge, which then waits for the new set.
  */
 static _Atomic int open_count[32];
 static _Thread_local ksigset_t user_open;
@@ -81,12 +86,6 @@ static void set_user_open(ksigset_t open) {
     bridge_rewatch();
 }
 
-void mirror_forget_counts(void) {
-  for (int sig = 1; sig < 32; sig++)
-    atomic_store(&open_count[sig], 0);
-  user_open = 0;
-}
-
 #define NOT_DIRECT                                                                                 \
   (KBIT(SIGCHLD) | KBIT(SIGURG) | KBIT(SIGWINCH) | KBIT(SIGCONT) | KBIT(SIGTSTP) | KBIT(SIGTTIN) | \
    KBIT(SIGTTOU))
@@ -102,8 +101,8 @@ void mirror_add(ksigset_t bridged) {
 
 ksigset_t mirror_direct(void) { return atomic_load_explicit(&direct_set, memory_order_relaxed); }
 
-ksigset_t mirror_start(uint64_t mask, bool in_default_process) {
-  ksigset_t d = in_default_process ? mirror_direct() : 0;
+ksigset_t mirror_start(uint64_t mask, bool follow) {
+  ksigset_t d = follow ? mirror_direct() : 0;
   following = d != 0;
   return d & ~mask;
 }
@@ -134,7 +133,7 @@ void host_mask_close(uint64_t set) {
     set_user_open(user_open & ~set);
 }
 
-void host_thread_leaving(void) {
+void mirror_unfollow(void) {
   if (!following)
     return;
   ksig_block(mirror_direct());
@@ -142,20 +141,23 @@ void host_thread_leaving(void) {
   mirror_stop();
 }
 
+void host_thread_leaving(void) { mirror_unfollow(); }
+
 /* The kernel blocked `blocked` for the handler it is running: what the thread
  * lets through until the handler returns. */
 void mirror_enter(ksigset_t blocked) {
   uint64_t mask;
-  if (following && blocked && vsig__host_user_mask(&mask))
-    vsig__host_set_open(vsig__host_open() & ~blocked);
+  if (following && (blocked & user_open) && vsig__host_user_mask(&mask))
+    mirror_opened(user_open & ~blocked);
 }
 
 /* The handler returns to the thread's own code: the mask it returns with
  * lets through what the vsig mask does. Inside vsig (a handler that
- * interrupted a vsig wait or call) it stays what the interrupted code set. */
+ * interrupted a vsig wait or call) it stays what the interrupted code set;
+ * and in a fork, blocked. */
 void mirror_leave(void *ucontext) {
   uint64_t mask;
-  if (!following || !ucontext || !vsig__host_user_mask(&mask))
+  if (!following || forking || !ucontext || !vsig__host_user_mask(&mask))
     return;
   ksigset_t d = mirror_direct(), saved;
   ucontext_t *uc = ucontext;
@@ -163,4 +165,30 @@ void mirror_leave(void *ucontext) {
   saved = (saved & ~d) | (d & mask);
   memcpy(&uc->uc_sigmask, &saved, sizeof saved);
   mirror_opened(d & ~mask);
+}
+
+/* A signal that the kernel gave the forking thread's child while the fork
+ * handlers remake its process would go to a process that is not there yet:
+ * the direct ones are blocked across the fork, as all the others are, and no
+ * handler that returns in between lets them through again. */
+void mirror_fork_begin(void) {
+  if (!following)
+    return;
+  forking = true;
+  fork_saved = ksig_block(mirror_direct());
+}
+
+void mirror_fork_parent(void) {
+  if (!forking)
+    return;
+  forking = false;
+  ksig_setmask(fork_saved);
+}
+
+void mirror_fork_child(void) {
+  forking = false;
+  following = false;
+  for (int sig = 1; sig < 32; sig++)
+    atomic_store(&open_count[sig], 0);
+  user_open = 0;
 }
