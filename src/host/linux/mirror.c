@@ -54,8 +54,8 @@ static _Thread_local ksigset_t fork_saved;
  * same as the core's host_open), the kernel's blocking while a handler runs
  * included: a signal blocked that way on every thread that lets it through
  * must still reach a thread that has unblocked it since (lazily, its host
- * mask still blocks it), through vsig-bridge. Whoever makes a count reach or
- * leave 0 tells vsig-bridge, which then waits for the new set.
+ * mask still blocks it), through vsig-bridge. Whoever makes a count reach 0
+ * tells vsig-bridge, which then waits for the new set.
  */
 static _Atomic int open_count[32];
 static _Thread_local ksigset_t user_open;
@@ -75,14 +75,18 @@ void mirror_watch(ksigset_t base) { atomic_store(&watch_base, base); }
 static void set_user_open(ksigset_t open) {
   ksigset_t up = open & ~user_open, down = user_open & ~open;
   user_open = open;
-  bool changed = false;
+  bool closed = false;
   for (int sig = 1; sig < 32; sig++) {
     if (up & KBIT(sig))
-      changed |= atomic_fetch_add(&open_count[sig], 1) == 0;
+      atomic_fetch_add(&open_count[sig], 1);
     else if (down & KBIT(sig))
-      changed |= atomic_fetch_sub(&open_count[sig], 1) == 1;
+      closed |= atomic_fetch_sub(&open_count[sig], 1) == 1;
   }
-  if (changed)
+  /* Only a signal that no thread lets through any more needs vsig-bridge at
+   * once; one that some thread lets through again it stops waiting for from
+   * its next round (meanwhile the kernel may give it one: two steps, no
+   * loss). */
+  if (closed)
     bridge_rewatch();
 }
 
