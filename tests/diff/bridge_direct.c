@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -285,39 +286,33 @@ static void spin_until(atomic_int *v, int want) {
 
 static void *nothing(void *arg) { return arg; }
 
-/* A child whose main thread runs fn after it made a thread (so that, under vsig, vsig-bridge
- * runs in it); the parent sends it SIGUSR1 once it sleeps, then a byte on rd_pipe. */
-static void in_child(void (*fn)(void)) {
-  if (pipe(rd_pipe))
-    _exit(12);
-  pid_t c = fork();
-  if (c == 0) {
-    pthread_t t;
-    pthread_create(&t, NULL, nothing, NULL);
-    pthread_join(t, NULL);
-    fn();
-    _exit(0);
-  }
-  until_asleep_in(c, c);
-  kill(c, SIGUSR1);
-  sleep_ms(100);
-  until_asleep_in(c, c);
-  if (write(rd_pipe[1], "c", 1) != 1)
-    _exit(13);
-  int st;
-  waitpid(c, &st, 0);
-  close(rd_pipe[0]);
-  close(rd_pipe[1]);
+static int ready[2];
+
+/* In a child: about to read rd_pipe, with everything set up. */
+static void child_ready(void) {
+  atomic_store(&usr1_hits, 0);
+  if (write(ready[1], "r", 1) != 1)
+    _exit(18);
 }
 
-static void in_child_no_thread(void (*fn)(void)) {
-  if (pipe(rd_pipe))
+/* A child whose main thread runs fn, after it made a thread if `thread` (so that, under vsig,
+ * vsig-bridge runs in it); once fn reads rd_pipe, the parent sends it SIGUSR1, then a byte. */
+static void in_child(void (*fn)(void), bool thread) {
+  if (pipe(rd_pipe) || pipe(ready))
     _exit(12);
   pid_t c = fork();
   if (c == 0) {
+    if (thread) {
+      pthread_t t;
+      pthread_create(&t, NULL, nothing, NULL);
+      pthread_join(t, NULL);
+    }
     fn();
     _exit(0);
   }
+  char r;
+  if (read(ready[0], &r, 1) != 1)
+    _exit(19);
   until_asleep_in(c, c);
   kill(c, SIGUSR1);
   sleep_ms(100);
@@ -327,6 +322,8 @@ static void in_child_no_thread(void (*fn)(void)) {
   waitpid(c, &st, 0);
   close(rd_pipe[0]);
   close(rd_pipe[1]);
+  close(ready[0]);
+  close(ready[1]);
 }
 
 static atomic_int nest_hits, nested;
@@ -346,6 +343,7 @@ static void on_usr1_nest(int sig) {
 static void nested_child(void) {
   set_handler(SIGUSR1, on_usr1_nest, SA_RESTART, 0);
   block(SIG_UNBLOCK, SIGUSR1);
+  child_ready();
   char b;
   (void)read(rd_pipe[0], &b, 1);
   say("child: a handler that unblocks SIGUSR1 got the next one inside it: %s (%d handlers)\n",
@@ -361,7 +359,7 @@ static void on_usr2_forward(int sig) {
 static void part_nested(void) {
   set_handler(SIGUSR2, on_usr2_forward, SA_RESTART, 0);
   block(SIG_UNBLOCK, SIGUSR2);
-  if (pipe(rd_pipe))
+  if (pipe(rd_pipe) || pipe(ready))
     _exit(12);
   nest_child = fork();
   if (nest_child == 0) {
@@ -371,6 +369,9 @@ static void part_nested(void) {
     nested_child();
     _exit(0);
   }
+  char r;
+  if (read(ready[0], &r, 1) != 1)
+    _exit(19);
   until_asleep_in(nest_child, nest_child);
   kill(nest_child, SIGUSR1);
   sleep_ms(200);
@@ -380,6 +381,8 @@ static void part_nested(void) {
   waitpid(nest_child, &st, 0);
   close(rd_pipe[0]);
   close(rd_pipe[1]);
+  close(ready[0]);
+  close(ready[1]);
   block(SIG_BLOCK, SIGUSR2);
   signal(SIGUSR2, SIG_DFL);
 }
@@ -403,6 +406,7 @@ static void sync_mask_child(void) {
   if (write(p[1], "x", 1) >= 0)
     _exit(15);
   block(SIG_BLOCK, SIGUSR1);
+  child_ready();
   char b;
   int n = (int)read(rd_pipe[0], &b, 1);
   int e = errno;
@@ -418,6 +422,7 @@ static void sync_mask_child(void) {
 static void blocked_child(void) {
   set_handler(SIGUSR1, on_usr1_any, 0, 0);
   block(SIG_BLOCK, SIGUSR1);
+  child_ready();
   char b;
   int n = (int)read(rd_pipe[0], &b, 1);
   int e = errno;
@@ -463,8 +468,8 @@ int main(void) {
   part_restart(SA_RESTART);
   part_sa_mask();
   part_nested();
-  in_child(sync_mask_child);
-  in_child_no_thread(blocked_child);
+  in_child(sync_mask_child, true);
+  in_child(blocked_child, false);
   block(SIG_UNBLOCK, SIGUSR1);
   set_handler(SIGUSR1, SIG_DFL, 0, 0);
   part_fork_kill();
