@@ -87,6 +87,12 @@ void vsig__host_set_open(uint64_t open) {
     atomic_store_explicit(&t->host_open, open, memory_order_relaxed);
 }
 
+void vsig__host_set_follow(uint64_t follow) {
+  struct vsig_thr *t = vsig__tls_self;
+  if (t)
+    t->host_follow = follow;
+}
+
 void vsig__host_room_wait(void) {
   struct vsig_proc *p = default_process();
   if (!p)

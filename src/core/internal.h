@@ -341,11 +341,15 @@ struct vsig_thr {
   pthread_t host;        /* guarded by the registry lock */
 
   _Atomic uint64_t mask; /* written only by the thread itself */
-  /* Signals the thread's host mask lets through (the bridge's direct ones, on
-   * a thread of the default process; 0 elsewhere). A mask that blocks one of
-   * them blocks it in the host first, so the kernel never interrupts the
-   * thread for a signal it blocks; unblocking reaches the host later, for
-   * free, when a host handler returns (host_mask_close). */
+  /* The signals whose host state follows the mask (the bridge's direct ones,
+   * on a thread of the default process that delivers asynchronously; 0
+   * elsewhere, and then mask changes never look further), and of those, the
+   * ones its host mask lets through. A mask that blocks one of these blocks
+   * it in the host first, so the kernel never interrupts the thread for a
+   * signal it blocks (host_mask_close); unblocking reaches the host later,
+   * for free, when a host handler returns, and one unblocked meanwhile is
+   * reported (host_mask_stale). */
+  uint64_t host_follow;
   _Atomic uint64_t host_open;
   _Atomic int attention; /* something may be deliverable, or the process died */
   int priority;

@@ -33,9 +33,16 @@ static __attribute__((noinline)) void give_back(struct vsig_thr *t, uint64_t blo
 
 /* After the store: a host handler that runs in between sees the new mask
  * and keeps the host's in step with it on its return. */
-static __attribute__((noinline)) void close_host(struct vsig_thr *t, uint64_t bits) {
-  host_mask_close(bits);
-  atomic_fetch_and_explicit(&t->host_open, ~bits, memory_order_relaxed);
+static __attribute__((noinline)) void follow_host(struct vsig_thr *t, uint64_t old, uint64_t mask) {
+  uint64_t open = atomic_load_explicit(&t->host_open, memory_order_relaxed);
+  uint64_t close = mask & open;
+  if (close) {
+    host_mask_close(close);
+    atomic_fetch_and_explicit(&t->host_open, ~close, memory_order_relaxed);
+  }
+  uint64_t stale = old & ~mask & t->host_follow & ~open;
+  if (stale)
+    host_mask_stale(stale);
 }
 
 bool mask_set_self(struct vsig_thr *t, uint64_t mask) {
@@ -44,9 +51,8 @@ bool mask_set_self(struct vsig_thr *t, uint64_t mask) {
   if (mask == old)
     return false;
   atomic_store(&t->mask, mask); /* seq_cst: pairs with the sender's reload */
-  uint64_t close = mask & atomic_load_explicit(&t->host_open, memory_order_relaxed);
-  if (close)
-    close_host(t, close);
+  if (t->host_follow)
+    follow_host(t, old, mask);
   uint64_t blocked = mask & ~old;
   if (blocked && (atomic_load(&t->claimed_set) & blocked))
     give_back(t, blocked);

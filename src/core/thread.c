@@ -43,10 +43,10 @@ static void bind_self(struct vsig_thr *t) {
   host_unlock(&t->proc->lock);
   /* A thread that delivers asynchronously lets the bridge's direct signals
    * through its host mask where its mask does (host_open). */
-  uint64_t open = host_thread_started(atomic_load_explicit(&t->mask, memory_order_relaxed),
-                                      t->proc->is_default && t->async);
-  atomic_store_explicit(&t->host_open, open, memory_order_relaxed);
   vsig__tls_self = t;
+  uint64_t open = host_thread_started(atomic_load_explicit(&t->mask, memory_order_relaxed),
+                                      t->proc->is_default, t->async);
+  atomic_store_explicit(&t->host_open, open, memory_order_relaxed);
   pthread_setspecific(exit_key, t);
 }
 

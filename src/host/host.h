@@ -114,7 +114,7 @@ void host_bridge_before_thread(void);
  * signals that host mask lets through, which then follow the thread's mask
  * (struct vsig_thr's host_open): some when `follow` (a thread of the default
  * process with asynchronous delivery on). */
-uint64_t host_thread_started(uint64_t mask, bool follow);
+uint64_t host_thread_started(uint64_t mask, bool in_default_process, bool async);
 /* The calling thread's asynchronous delivery went on or off: its host mask
  * follows its mask, or no longer. Returns what it lets through. */
 uint64_t host_thread_follow(uint64_t mask, bool follow);
@@ -123,6 +123,9 @@ void host_thread_leaving(void);
 /* The calling thread's mask now blocks these signals, which its host mask let
  * through: block them there too, before the kernel picks it for one. */
 void host_mask_close(uint64_t set);
+/* The calling thread's mask now lets these through, which its host mask
+ * still blocks (host_follow): they must reach it another way meanwhile. */
+void host_mask_stale(uint64_t set);
 /* Take what the host kernel has pending for the process (and the calling
  * thread) into vsig now, in order: a vsig wait and sigpending call it first,
  * so that a signal sent before is pending in vsig, as natively. */
@@ -155,6 +158,8 @@ bool vsig__host_follows(uint64_t *mask);
  * changed that mask itself. */
 uint64_t vsig__host_open(void);
 void vsig__host_set_open(uint64_t open);
+/* The signals whose host state follows the calling thread's mask (0: none). */
+void vsig__host_set_follow(uint64_t follow);
 /* The calling thread's vsig thread id, 0 if it is none (never attaches). */
 uint64_t vsig__host_self_id(void);
 /* The calling thread is one of vsig's own (vsig-bridge): in no process. */

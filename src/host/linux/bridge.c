@@ -447,8 +447,11 @@ void host_bridge_unlocked(void) {
  * thread of the default process. */
 static void follow_here(void) {
   uint64_t mask;
-  if (!vsig__host_follows(&mask))
+  if (!vsig__host_follows(&mask)) {
+    if (vsig__host_thread_mask(&mask))
+      mirror_stale_all(true); /* asynchronous delivery off */
     return;
+  }
   ksigset_t open = mirror_start(mask, true);
   ksig_unblock(open);
   mirror_opened(open);
@@ -574,12 +577,15 @@ int host_bridge_start(uint64_t set) {
   return rc;
 }
 
-uint64_t host_thread_started(uint64_t mask, bool follow) {
+uint64_t host_thread_started(uint64_t mask, bool in_default_process, bool async) {
   if (!atomic_load(&bridge_on) || atomic_load(&bridge_pending_in_child))
     return 0;
+  bool follow = in_default_process && async;
   ksigset_t open = mirror_start(mask, follow);
   ksig_setmask(async_set & ~open); /* whatever pthread_create gave it */
   mirror_opened(open);
+  if (!mirror_following() && in_default_process)
+    mirror_stale_all(true);
   return open;
 }
 
@@ -588,12 +594,16 @@ uint64_t host_thread_follow(uint64_t mask, bool follow) {
     return 0;
   if (!follow) {
     mirror_unfollow();
+    mirror_stale_all(true);
     return 0;
   }
   if (mirror_following())
     return vsig__host_open();
   ksigset_t open = mirror_start(mask, true);
+  if (!mirror_following())
+    return 0; /* no direct signals (ThreadSanitizer) */
   ksig_unblock(open);
+  mirror_stale_all(false); /* what it blocks now is not stale */
   mirror_opened(open);
   return open;
 }

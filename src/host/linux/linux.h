@@ -68,6 +68,10 @@ void mirror_stop(void);
 bool mirror_following(void);
 /* It stops following: the direct signals blocked again. */
 void mirror_unfollow(void);
+/* The calling thread is stale for every direct signal (a thread of the
+ * default process that does not follow: they reach it only through
+ * vsig-bridge), or for none (it follows from now on, or leaves). */
+void mirror_stale_all(bool all);
 /* A host handler starts, the kernel blocking `blocked` meanwhile, and ends. */
 void mirror_enter(ksigset_t blocked);
 void mirror_leave(void *ucontext);

@@ -52,13 +52,23 @@ static _Thread_local ksigset_t fork_saved;
  * kernel picks any thread that waits). So each following thread counts in
  * open_count what its host mask lets through right now (user_open, always the
  * same as the core's host_open), the kernel's blocking while a handler runs
- * included: a signal blocked that way on every thread that lets it through
- * must still reach a thread that has unblocked it since (lazily, its host
- * mask still blocks it), through vsig-bridge. Whoever makes a count reach 0
- * tells vsig-bridge, which then waits for the new set.
+ * included, and vsig-bridge waits for what no thread lets through, as it
+ * computes that set at the start of each round.
+ *
+ * It must wait for a signal at once only when a thread takes it that the
+ * kernel cannot reach: one that has unblocked it while its host mask still
+ * blocks it (stale_count: the lazy unblocking), or one that does not follow
+ * at all (a thread of the default process with asynchronous delivery off,
+ * stale for every direct signal). Then whoever makes the count of threads
+ * that let a signal through reach 0, or makes a thread stale for a signal
+ * that no thread lets through, pokes it. Not otherwise: a direct delivery
+ * makes its thread's count reach 0 while the handler runs, and a poke there
+ * would cost the delivery a system call and vsig-bridge's wake-up. A stale
+ * mark stays until its thread lets the signal through again, even if the
+ * thread blocks it meanwhile: at worst one poke too many.
  */
-static _Atomic int open_count[32];
-static _Thread_local ksigset_t user_open;
+static _Atomic int open_count[32], stale_count[32];
+static _Thread_local ksigset_t user_open, stale_bits;
 static _Atomic ksigset_t watch_base;
 
 ksigset_t mirror_watch_set(void) {
@@ -75,19 +85,37 @@ void mirror_watch(ksigset_t base) { atomic_store(&watch_base, base); }
 static void set_user_open(ksigset_t open) {
   ksigset_t up = open & ~user_open, down = user_open & ~open;
   user_open = open;
-  bool closed = false;
+  bool poke = false;
   for (int sig = 1; sig < 32; sig++) {
     if (up & KBIT(sig))
       atomic_fetch_add(&open_count[sig], 1);
-    else if (down & KBIT(sig))
-      closed |= atomic_fetch_sub(&open_count[sig], 1) == 1;
+    else if ((down & KBIT(sig)) && atomic_fetch_sub(&open_count[sig], 1) == 1 &&
+             atomic_load(&stale_count[sig]) > 0)
+      poke = true;
   }
-  /* Only a signal that no thread lets through any more needs vsig-bridge at
-   * once; one that some thread lets through again it stops waiting for from
-   * its next round (meanwhile the kernel may give it one: two steps, no
-   * loss). */
-  if (closed)
+  if (poke)
     bridge_rewatch();
+}
+
+/* The calling thread is stale for `set` (or no longer, for `clear`). */
+static void set_stale(ksigset_t set, ksigset_t clear) {
+  ksigset_t fresh = set & ~stale_bits, gone = clear & stale_bits;
+  stale_bits = (stale_bits | fresh) & ~gone;
+  bool poke = false;
+  for (int sig = 1; sig < 32; sig++) {
+    if ((fresh & KBIT(sig)) && atomic_fetch_add(&stale_count[sig], 1) == 0 &&
+        atomic_load(&open_count[sig]) == 0)
+      poke = true;
+    else if (gone & KBIT(sig))
+      atomic_fetch_sub(&stale_count[sig], 1);
+  }
+  if (poke)
+    bridge_rewatch();
+}
+
+void host_mask_stale(uint64_t set) {
+  if (set & ~stale_bits)
+    set_stale(set, 0);
 }
 
 #define NOT_DIRECT                                                                                 \
@@ -108,6 +136,7 @@ ksigset_t mirror_direct(void) { return atomic_load_explicit(&direct_set, memory_
 ksigset_t mirror_start(uint64_t mask, bool follow) {
   ksigset_t d = follow ? mirror_direct() : 0;
   following = d != 0;
+  vsig__host_set_follow(d);
   return d & ~mask;
 }
 
@@ -115,7 +144,11 @@ void mirror_opened(ksigset_t open) {
   vsig__host_set_open(open);
   if (following || user_open)
     set_user_open(following ? open : 0);
+  if (stale_bits & open)
+    set_stale(0, open);
 }
+
+void mirror_stale_all(bool all) { set_stale(all ? mirror_direct() : 0, all ? 0 : stale_bits); }
 
 ksigset_t mirror_open_now(void) {
   uint64_t mask;
@@ -126,6 +159,7 @@ ksigset_t mirror_open_now(void) {
 
 void mirror_stop(void) {
   following = false;
+  vsig__host_set_follow(0);
   set_user_open(0);
 }
 
@@ -145,7 +179,10 @@ void mirror_unfollow(void) {
   mirror_stop();
 }
 
-void host_thread_leaving(void) { mirror_unfollow(); }
+void host_thread_leaving(void) {
+  mirror_unfollow();
+  set_stale(0, stale_bits);
+}
 
 /* The kernel blocked `blocked` for the handler it is running: what the thread
  * lets through until the handler returns. */
@@ -192,7 +229,9 @@ void mirror_fork_parent(void) {
 void mirror_fork_child(void) {
   forking = false;
   following = false;
-  for (int sig = 1; sig < 32; sig++)
+  for (int sig = 1; sig < 32; sig++) {
     atomic_store(&open_count[sig], 0);
-  user_open = 0;
+    atomic_store(&stale_count[sig], 0);
+  }
+  user_open = stale_bits = 0;
 }
