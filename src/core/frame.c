@@ -168,7 +168,7 @@ int run_frame(struct vsig_thr *t, struct frame *f, uint64_t restore) {
   if (traced)
     trace_return(t, f);
   t->in_handler--;
-  return mask_set_self(t, restore) ? 1 : 0;
+  return mask_restore_self(t, restore) ? 1 : 0;
 }
 
 int deliver_self(struct vsig_thr *t, bool *restart) { return deliver_frames(t, 0, false, restart); }

@@ -797,6 +797,8 @@ void thread_recompute_attention(struct vsig_thr *t);
 void mask_set_locked(struct vsig_thr *t, uint64_t mask, struct after *a);
 /* Lock-free mask change by the owner; returns true if a signal became deliverable. */
 bool mask_set_self(struct vsig_thr *t, uint64_t mask);
+/* The same as a handler's frame ends. */
+bool mask_restore_self(struct vsig_thr *t, uint64_t mask);
 /* Run the caller's deliverable signals (no lock held). Returns the number of
  * handlers run, or -ECANCELED if the process is dead. *restart is cleared
  * unless every handler had SA_RESTART. */

@@ -31,6 +31,10 @@ static __attribute__((noinline)) void give_back(struct vsig_thr *t, uint64_t blo
   after_run(t, &a);
 }
 
+/* A handler's frame ends (mask_restore_self): what its end unblocks is not
+ * the program's own doing. */
+static _Thread_local bool frame_end;
+
 /* After the store: a host handler that runs in between sees the new mask
  * and keeps the host's in step with it on its return. */
 static __attribute__((noinline)) void follow_host(struct vsig_thr *t, uint64_t old, uint64_t mask) {
@@ -42,7 +46,7 @@ static __attribute__((noinline)) void follow_host(struct vsig_thr *t, uint64_t o
   }
   uint64_t stale = old & ~mask & t->host_follow & ~open;
   if (stale)
-    host_mask_stale(stale);
+    host_mask_stale(stale, frame_end);
 }
 
 bool mask_set_self(struct vsig_thr *t, uint64_t mask) {
@@ -57,4 +61,11 @@ bool mask_set_self(struct vsig_thr *t, uint64_t mask) {
   if (blocked && (atomic_load(&t->claimed_set) & blocked))
     give_back(t, blocked);
   return (old & ~mask) && (pending_for(t) & ~mask);
+}
+
+bool mask_restore_self(struct vsig_thr *t, uint64_t mask) {
+  frame_end = true;
+  bool r = mask_set_self(t, mask);
+  frame_end = false;
+  return r;
 }

@@ -9,6 +9,8 @@
  * it, and a block the thread makes afterwards keeps a read from being interrupted; so does a
  * fork child's. A child killed at once after fork dies of the signal every time.
  */
+/* diff-no-tsan: forked children make threads; under vsig the parent always has vsig-bridge, and
+ * TSan does not support a thread made after a multi-threaded fork ("dup thread with used id") */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif

@@ -177,11 +177,12 @@ static _Atomic ksigset_t async_blocks[65];
 
 static void on_async(int sig, siginfo_t *si, void *ucontext) {
   int err = errno;
-  mirror_enter(atomic_load_explicit(&async_blocks[sig], memory_order_relaxed));
+  ksigset_t before = mirror_enter(atomic_load_explicit(&async_blocks[sig], memory_order_relaxed));
   vsig_siginfo_t info;
   ksiginfo_to_vsig(si, &info);
   forward(sig, si, &info, ucontext);
   mirror_leave(ucontext);
+  mirror_exit(before);
   errno = err;
 }
 
@@ -225,23 +226,31 @@ static void follow(int sig, uintptr_t handler, int flags, uint64_t mask) {
   }
   int kflags = SA_RESTART;
   ksigset_t kmask = 0;
-  if ((mirror_direct() & bit) && !atomic_load(&bridge_pending_in_child)) {
+  khandler_t kh = on_async;
+  /* A fork child's one thread takes every signal from the kernel itself. */
+  bool child = atomic_load(&bridge_pending_in_child);
+  ksigset_t mirrored = child ? async_set : mirror_direct();
+  if (mirrored & bit) {
     /* The kernel interrupts the thread that runs the handler: whether the
      * call it was in restarts, and what is blocked meanwhile, are the vsig
-     * handler's. A default action ends the process. */
+     * handler's. A default action ends the process; a default that ignores
+     * the signal is the kernel's own (it interrupts nothing, and keeps one
+     * that the thread blocks pending). */
     if (handler != (uintptr_t)VSIG_SIG_DFL) {
       kflags = flags & (VSIG_SA_RESTART | VSIG_SA_NODEFER);
-      kmask = mask & mirror_direct();
+      kmask = mask & mirrored;
+    } else if (child && (bit & (KBIT(SIGCHLD) | KBIT(SIGURG) | KBIT(SIGWINCH)))) {
+      kh = KH_DFL;
     }
-  } else if (sig == SIGCHLD) {
-    /* Blocked on every application thread, waited for by vsig-bridge; the
-     * handler only forwards strays. SIGCHLD's flags decide zombies and stop
-     * notices in the kernel. */
-    kflags |= flags & (VSIG_SA_NOCLDSTOP | VSIG_SA_NOCLDWAIT);
   }
+  /* Otherwise blocked on every application thread, waited for by
+   * vsig-bridge; the handler only forwards strays. SIGCHLD's flags decide
+   * zombies and stop notices in the kernel. */
+  if (sig == SIGCHLD)
+    kflags |= flags & (VSIG_SA_NOCLDSTOP | VSIG_SA_NOCLDWAIT);
   atomic_store_explicit(&async_blocks[sig], kmask | ((kflags & SA_NODEFER) ? 0 : bit),
                         memory_order_relaxed);
-  ksig_action(sig, on_async, kflags, kmask, NULL, NULL);
+  ksig_action(sig, kh, kflags, kmask, NULL, NULL);
 }
 
 void host_bridge_action(int sig, uintptr_t handler, int flags, uint64_t mask) {
@@ -425,17 +434,29 @@ void host_bridge_take_pending(void) {
       break;
     uint32_t seen = atomic_load(&rounds);
     ksig_tgkill(tid, intr);
-    /* Not while it waits for room, which this thread's taking may make. */
-    while (atomic_load(&rounds) == seen && !atomic_load(&held.full) && !atomic_load(&room_waiting))
+    /* Not while it waits for room, which this thread's taking may make, nor
+     * for longer than 100 ms (a callback on vsig-bridge may wait for us). */
+    for (int ms = 0; ms < 100 && atomic_load(&rounds) == seen && !atomic_load(&held.full) &&
+                     !atomic_load(&room_waiting);
+         ms++)
       ksig_futex_wait(&rounds, seen, 1000000);
     pending = ksig_pending() & async_set;
   }
   bool done = take_pending(async_set & standard, intr);
   if (done)
-    done = known ? take_own(own & ~standard, intr)
+    done = known ? take_own(own & async_set & ~standard, intr)
                  : take_pending(pending & ~standard, intr); /* cannot tell: the order may suffer */
   if (!done) /* vsig-bridge waits for room: never a thread that may make it */
     ksig_tgkill(tid, intr);
+}
+
+void bridge_take_now(ksigset_t set) {
+  set &= async_set & (KBIT(32) - 1);
+  if (!set || host_lock_depth() || !(ksig_pending() & set))
+    return;
+  int intr, intr_restart;
+  host_async_signals(&intr, &intr_restart);
+  take_pending(set, intr);
 }
 
 void host_bridge_unlocked(void) {
@@ -457,7 +478,7 @@ static void follow_here(void) {
   mirror_opened(open);
 }
 
-static void follow_direct(void);
+static void follow_async(void);
 
 void host_bridge_before_thread(void) {
   if (!atomic_exchange(&bridge_pending_in_child, 0))
@@ -465,10 +486,12 @@ void host_bridge_before_thread(void) {
   /* The child's first new thread: from now on the bridge's signals go to
    * vsig-bridge, and this thread (and the new one) block them again. */
   ksig_block(async_set);
+  mirror_stop();
+  vsig__host_set_open(0);
   host_thread_spawn(bridge_thread, NULL, "vsig-bridge");
   while (!atomic_load(&bridge_tid))
     sched_yield();
-  follow_direct();
+  follow_async();
   follow_here();
 }
 
@@ -478,13 +501,11 @@ static void forget_after_fork(void) {
   pthread_mutex_init(&take_lock, NULL);
 }
 
-/* The direct signals' host actions: the vsig handler's flags while host
- * masks follow vsig masks; in a fork child's one thread, which lets every
- * bridged signal through whatever its mask, always SA_RESTART, so that one
- * that vsig gives to no handler there restarts the call it interrupted. */
-static void follow_direct(void) {
-  for (int sig = 1; sig < 32; sig++) {
-    if (!(mirror_direct() & KBIT(sig)))
+/* The asynchronous signals' host actions again, as a fork child's one
+ * thread starts taking every one itself, and as vsig-bridge takes over. */
+static void follow_async(void) {
+  for (int sig = 1; sig <= 64; sig++) {
+    if (!(async_set & KBIT(sig)))
       continue;
     uintptr_t h;
     int flags;
@@ -497,12 +518,18 @@ static void follow_direct(void) {
 static void restart_in_child(void) {
   forget_after_fork();
   mirror_fork_child();
-  /* Its one thread lets everything through, until vsig-bridge runs. */
-  if (atomic_load(&bridge_on)) {
-    ksig_unblock(async_set); /* one thread: it takes them itself */
-    atomic_store(&bridge_pending_in_child, 1);
-    follow_direct();
-  }
+  if (!atomic_load(&bridge_on))
+    return;
+  /* Its one thread takes every signal itself until it makes a thread (then
+   * vsig-bridge starts): its host mask lets through every bridged signal its
+   * mask does, and follows the mask at once both ways. */
+  atomic_store(&bridge_pending_in_child, 1);
+  uint64_t mask;
+  ksigset_t open = vsig__host_thread_mask(&mask) ? mirror_start_child(mask, async_set) : async_set;
+  ksigset_t cur = ksig_block(0);
+  ksig_setmask((cur & ~async_set) | (async_set & ~open));
+  mirror_opened(open);
+  follow_async();
 }
 
 int host_bridge_start(uint64_t set) {
@@ -619,8 +646,14 @@ uint64_t host_thread_follow(uint64_t mask, bool follow) {
  * lets through the direct signals its mask does (the lazy unblocking).
  */
 bool host_bridge_sleep_begin(uint64_t *saved) {
-  if (!atomic_load_explicit(&bridge_on, memory_order_relaxed) || !atomic_load(&bridge_tid))
-    return false; /* off, or a fork child's one thread: it lets them all through */
+  if (!atomic_load_explicit(&bridge_on, memory_order_relaxed))
+    return false;
+  if (!atomic_load(&bridge_tid)) { /* a fork child's one thread: it takes them all */
+    if (!mirror_eager())
+      return false;
+    *saved = ksig_unblock(async_set);
+    return true;
+  }
   *saved = ksig_unblock(async_set & (KBIT(32) - 1));
   return true;
 }

@@ -72,9 +72,19 @@ void mirror_unfollow(void);
  * default process that does not follow: they reach it only through
  * vsig-bridge), or for none (it follows from now on, or leaves). */
 void mirror_stale_all(bool all);
-/* A host handler starts, the kernel blocking `blocked` meanwhile, and ends. */
-void mirror_enter(ksigset_t blocked);
+/* A host handler starts, the kernel blocking `blocked` meanwhile (returns
+ * what mirror_exit needs), and returns to the interrupted code (mirror_leave
+ * rewrites the mask it returns with), and ends. */
+ksigset_t mirror_enter(ksigset_t blocked);
 void mirror_leave(void *ucontext);
+void mirror_exit(ksigset_t before);
+/* A fork child's one thread: its host mask follows its mask for `all`,
+ * eagerly both ways (no vsig-bridge takes what it blocks). */
+ksigset_t mirror_start_child(uint64_t mask, ksigset_t all);
+bool mirror_eager(void);
+/* Take these standard signals from the kernel into vsig now (a thread that
+ * unblocked them must get one before its call returns). */
+void bridge_take_now(ksigset_t set);
 /* The calling thread's host mask now lets `open` through: the core's record
  * and vsig-bridge's watch follow. */
 void mirror_opened(ksigset_t open);

@@ -39,8 +39,13 @@
 #include <ucontext.h>
 
 static _Atomic ksigset_t direct_set;
-/* The calling thread's host mask follows its vsig mask. */
-static _Thread_local bool following;
+/* The calling thread's host mask follows its vsig mask, for follow_set: the
+ * direct signals; in a fork child's one thread (no vsig-bridge yet, eager in
+ * both directions), every bridged asynchronous signal. */
+static _Thread_local bool following, eager;
+static _Thread_local ksigset_t follow_set;
+/* What the kernel blocks for the host handlers running on this thread. */
+static _Thread_local ksigset_t handler_blocked;
 /* The calling thread is forking: its direct signals stay blocked. */
 static _Thread_local bool forking;
 static _Thread_local ksigset_t fork_saved;
@@ -113,9 +118,27 @@ static void set_stale(ksigset_t set, ksigset_t clear) {
     bridge_rewatch();
 }
 
-void host_mask_stale(uint64_t set) {
-  if (set & ~stale_bits)
-    set_stale(set, 0);
+void host_mask_stale(uint64_t set, bool frame_end) {
+  if (eager) { /* no vsig-bridge to take them: through at once */
+    ksig_unblock(set);
+    mirror_opened(vsig__host_open() | set);
+    return;
+  }
+  /* A frame ending inside a host handler: its return lets them through. */
+  if (frame_end)
+    set &= ~handler_blocked;
+  ksigset_t fresh = set & ~stale_bits;
+  if (!fresh)
+    return;
+  set_stale(fresh, 0);
+  /* One that no thread lets through may already wait in the kernel: the
+   * caller unblocked it, so it is delivered before the call returns. */
+  ksigset_t unreached = 0;
+  for (int sig = 1; sig < 32; sig++)
+    if ((fresh & KBIT(sig)) && atomic_load(&open_count[sig]) == 0)
+      unreached |= KBIT(sig);
+  if (unreached)
+    bridge_take_now(unreached);
 }
 
 #define NOT_DIRECT                                                                                 \
@@ -136,8 +159,18 @@ ksigset_t mirror_direct(void) { return atomic_load_explicit(&direct_set, memory_
 ksigset_t mirror_start(uint64_t mask, bool follow) {
   ksigset_t d = follow ? mirror_direct() : 0;
   following = d != 0;
+  eager = false;
+  follow_set = d;
   vsig__host_set_follow(d);
   return d & ~mask;
+}
+
+ksigset_t mirror_start_child(uint64_t mask, ksigset_t all) {
+  following = all != 0;
+  eager = true;
+  follow_set = all;
+  vsig__host_set_follow(all);
+  return all & ~mask;
 }
 
 void mirror_opened(ksigset_t open) {
@@ -154,11 +187,14 @@ ksigset_t mirror_open_now(void) {
   uint64_t mask;
   if (!following || !vsig__host_thread_mask(&mask))
     return 0;
-  return mirror_direct() & ~mask;
+  return follow_set & ~mask;
 }
 
+bool mirror_eager(void) { return eager; }
+
 void mirror_stop(void) {
-  following = false;
+  following = eager = false;
+  follow_set = 0;
   vsig__host_set_follow(0);
   set_user_open(0);
 }
@@ -174,7 +210,7 @@ void host_mask_close(uint64_t set) {
 void mirror_unfollow(void) {
   if (!following)
     return;
-  ksig_block(mirror_direct());
+  ksig_block(follow_set);
   vsig__host_set_open(0);
   mirror_stop();
 }
@@ -186,11 +222,18 @@ void host_thread_leaving(void) {
 
 /* The kernel blocked `blocked` for the handler it is running: what the thread
  * lets through until the handler returns. */
-void mirror_enter(ksigset_t blocked) {
+ksigset_t mirror_enter(ksigset_t blocked) {
+  ksigset_t before = handler_blocked;
   uint64_t mask;
-  if (following && (blocked & user_open) && vsig__host_user_mask(&mask))
-    mirror_opened(user_open & ~blocked);
+  if (following && vsig__host_user_mask(&mask)) {
+    handler_blocked |= blocked;
+    if (blocked & user_open)
+      mirror_opened(user_open & ~blocked);
+  }
+  return before;
 }
+
+void mirror_exit(ksigset_t before) { handler_blocked = before; }
 
 /* The handler returns to the thread's own code: the mask it returns with
  * lets through what the vsig mask does. Inside vsig (a handler that
@@ -200,7 +243,7 @@ void mirror_leave(void *ucontext) {
   uint64_t mask;
   if (!following || forking || !ucontext || !vsig__host_user_mask(&mask))
     return;
-  ksigset_t d = mirror_direct(), saved;
+  ksigset_t d = follow_set, saved;
   ucontext_t *uc = ucontext;
   memcpy(&saved, &uc->uc_sigmask, sizeof saved);
   saved = (saved & ~d) | (d & mask);
@@ -216,7 +259,7 @@ void mirror_fork_begin(void) {
   if (!following)
     return;
   forking = true;
-  fork_saved = ksig_block(mirror_direct());
+  fork_saved = ksig_block(follow_set);
 }
 
 void mirror_fork_parent(void) {
@@ -227,8 +270,9 @@ void mirror_fork_parent(void) {
 }
 
 void mirror_fork_child(void) {
-  forking = false;
+  forking = eager = false;
   following = false;
+  follow_set = handler_blocked = 0;
   for (int sig = 1; sig < 32; sig++) {
     atomic_store(&open_count[sig], 0);
     atomic_store(&stale_count[sig], 0);
