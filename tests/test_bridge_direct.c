@@ -10,11 +10,17 @@
 #include "vt.h"
 #include <vsig.h>
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -115,4 +121,70 @@ TEST(a_thread_that_joins_with_asynchronous_delivery_off_never_lets_them_through)
   spin_ms(200);
   CHECK_EQ(atomic_load(&hits), 0);
   await_hits(1, true);
+}
+
+/* vsig-bridge's voluntary context switches so far (its wake-ups). */
+static long bridge_wakeups(void) {
+  DIR *d = opendir("/proc/self/task");
+  CHECK(d != NULL);
+  long n = -1;
+  for (struct dirent *e; (e = readdir(d));) {
+    char path[300], buf[4096];
+    snprintf(path, sizeof path, "/proc/self/task/%s/comm", e->d_name);
+    FILE *f = fopen(path, "r");
+    if (!f)
+      continue;
+    bool bridge = fgets(buf, sizeof buf, f) && !strncmp(buf, "vsig-bridge", 11);
+    fclose(f);
+    if (!bridge)
+      continue;
+    snprintf(path, sizeof path, "/proc/self/task/%s/status", e->d_name);
+    f = fopen(path, "r");
+    CHECK(f != NULL);
+    while (fgets(buf, sizeof buf, f))
+      if (!strncmp(buf, "voluntary_ctxt_switches:", 24))
+        n = atol(buf + 24);
+    fclose(f);
+  }
+  closedir(d);
+  CHECK(n >= 0);
+  return n;
+}
+
+TEST(a_direct_signal_wakes_no_vsig_bridge) {
+  CHECK_EQ(vsig_thread_set_async(1), 0);
+  handle_usr1_and_bridge();
+  /* The first may come through vsig-bridge; then 200 straight to this thread. */
+  host_kill_self(SIGUSR1);
+  await_hits(1, false);
+  long before = bridge_wakeups();
+  for (int i = 2; i <= 201; i++) {
+    host_kill_self(SIGUSR1);
+    await_hits(i, false);
+  }
+  /* A direct delivery tells vsig-bridge nothing: a few wake-ups at most (its
+   * once-a-second look), not one per signal. */
+  CHECK(bridge_wakeups() - before < 50);
+}
+
+TEST(taking_what_the_kernel_has_pending_leaves_the_interrupt_signals_alone) {
+  CHECK_EQ(vsig_thread_set_async(1), 0);
+  handle_usr1_and_bridge();
+  int intr, intr_restart;
+  vsig_async_get_signals(&intr, &intr_restart);
+  vsig_mask_usr1(VSIG_SIG_BLOCK);
+  CHECK_EQ(vsig_async_hold(1), 0);
+  pid_t pid = getpid(), tid = (pid_t)syscall(SYS_gettid);
+  CHECK_EQ(syscall(SYS_tgkill, pid, tid, intr_restart), 0); /* an interrupt, held back */
+  CHECK_EQ(syscall(SYS_tgkill, pid, tid, SIGUSR1), 0);      /* a bridged signal, blocked */
+  vsig_sigset_t p;
+  CHECK_EQ(vsig_sigpending(&p), 0);
+  CHECK_EQ(vsig_sigismember(&p, VSIG_SIGUSR1), 1);
+  CHECK_EQ(vsig_sigismember(&p, intr), 0);
+  CHECK_EQ(vsig_sigismember(&p, intr_restart), 0);
+  /* Released, the interrupt does its work (nothing due) and the process lives. */
+  CHECK_EQ(vsig_async_hold(0), 0);
+  vsig_poll();
+  vsig_mask_usr1(VSIG_SIG_UNBLOCK);
+  CHECK_EQ(atomic_load(&hits), 1);
 }

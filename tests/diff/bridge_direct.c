@@ -420,6 +420,37 @@ static void sync_mask_child(void) {
       atomic_load(&usr1_hits));
 }
 
+/* A fork child's one thread, SIGUSR1 unblocked with a handler without SA_RESTART: the read
+ * fails with EINTR. */
+static void norestart_child(void) {
+  set_handler(SIGUSR1, on_usr1_any, 0, 0);
+  block(SIG_UNBLOCK, SIGUSR1);
+  child_ready();
+  char b;
+  int n = (int)read(rd_pipe[0], &b, 1);
+  int e = errno;
+  say("child, handler without SA_RESTART: read returned %d%s%s, %d handled\n", n, n < 0 ? " " : "",
+      n < 0 ? errname(e) : "", atomic_load(&usr1_hits));
+}
+
+/* A fork child's one thread with SIGCHLD at its default: its own child's exit interrupts
+ * nothing. */
+static void sigchld_default_child(void) {
+  signal(SIGCHLD, SIG_DFL);
+  block(SIG_UNBLOCK, SIGCHLD);
+  pid_t g = fork();
+  if (g == 0)
+    _exit(0);
+  struct timespec ts = {0, 300000000};
+  int r = nanosleep(&ts, NULL);
+  int e = errno;
+  int p = poll(NULL, 0, 300);
+  int pe = errno;
+  waitpid(g, NULL, 0);
+  say("child, SIGCHLD at its default, its child exits: nanosleep returned %d%s%s, poll %d%s%s\n", r,
+      r < 0 ? " " : "", r < 0 ? errname(e) : "", p, p < 0 ? " " : "", p < 0 ? errname(pe) : "");
+}
+
 /* The same with no thread made: a fork child's one thread. */
 static void blocked_child(void) {
   set_handler(SIGUSR1, on_usr1_any, 0, 0);
@@ -472,6 +503,15 @@ int main(void) {
   part_nested();
   in_child(sync_mask_child, true);
   in_child(blocked_child, false);
+  in_child(norestart_child, false);
+  {
+    pid_t c = fork();
+    if (c == 0) {
+      sigchld_default_child();
+      _exit(0);
+    }
+    waitpid(c, NULL, 0);
+  }
   block(SIG_UNBLOCK, SIGUSR1);
   set_handler(SIGUSR1, SIG_DFL, 0, 0);
   part_fork_kill();
