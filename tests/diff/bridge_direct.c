@@ -289,6 +289,7 @@ static void spin_until(atomic_int *v, int want) {
 static void *nothing(void *arg) { return arg; }
 
 static int ready[2];
+static volatile pid_t current_child;
 
 /* In a child: about to read rd_pipe, with everything set up. */
 static void child_ready(void) {
@@ -303,6 +304,7 @@ static void in_child(void (*fn)(void), bool thread) {
   if (pipe(rd_pipe) || pipe(ready))
     _exit(12);
   pid_t c = fork();
+  current_child = c;
   if (c == 0) {
     if (thread) {
       pthread_t t;
@@ -352,39 +354,15 @@ static void nested_child(void) {
       nested ? "yes" : "no", atomic_load(&nest_hits));
 }
 
-static pid_t nest_child;
 static void on_usr2_forward(int sig) {
   (void)sig;
-  kill(nest_child, SIGUSR1);
+  kill(current_child, SIGUSR1);
 }
 
 static void part_nested(void) {
   set_handler(SIGUSR2, on_usr2_forward, SA_RESTART, 0);
   block(SIG_UNBLOCK, SIGUSR2);
-  if (pipe(rd_pipe) || pipe(ready))
-    _exit(12);
-  nest_child = fork();
-  if (nest_child == 0) {
-    pthread_t t;
-    pthread_create(&t, NULL, nothing, NULL);
-    pthread_join(t, NULL);
-    nested_child();
-    _exit(0);
-  }
-  char r;
-  if (read(ready[0], &r, 1) != 1)
-    _exit(19);
-  until_asleep_in(nest_child, nest_child);
-  kill(nest_child, SIGUSR1);
-  sleep_ms(200);
-  if (write(rd_pipe[1], "c", 1) != 1)
-    _exit(13);
-  int st;
-  waitpid(nest_child, &st, 0);
-  close(rd_pipe[0]);
-  close(rd_pipe[1]);
-  close(ready[0]);
-  close(ready[1]);
+  in_child(nested_child, true);
   block(SIG_BLOCK, SIGUSR2);
   signal(SIGUSR2, SIG_DFL);
 }

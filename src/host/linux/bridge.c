@@ -501,11 +501,10 @@ static void forget_after_fork(void) {
   pthread_mutex_init(&take_lock, NULL);
 }
 
-/* The asynchronous signals' host actions again, as a fork child's one
- * thread starts taking every one itself, and as vsig-bridge takes over. */
-static void follow_async(void) {
+/* The host actions of set follow the default process's. */
+static void follow_set(ksigset_t set) {
   for (int sig = 1; sig <= 64; sig++) {
-    if (!(async_set & KBIT(sig)))
+    if (!(set & KBIT(sig)))
       continue;
     uintptr_t h;
     int flags;
@@ -514,6 +513,10 @@ static void follow_async(void) {
     follow(sig, h, flags, mask);
   }
 }
+
+/* The asynchronous signals' host actions again, as a fork child's one
+ * thread starts taking every one itself, and as vsig-bridge takes over. */
+static void follow_async(void) { follow_set(async_set); }
 
 static void restart_in_child(void) {
   forget_after_fork();
@@ -566,15 +569,7 @@ int host_bridge_start(uint64_t set) {
   ksig_block(add & ~SYNC_SIGS);
   ksig_unblock(add & SYNC_SIGS);
   atomic_store(&bridge_on, 1);
-  for (int sig = 1; sig <= 64; sig++) {
-    if (!(add & KBIT(sig)))
-      continue;
-    uintptr_t h;
-    int flags;
-    uint64_t mask;
-    vsig__host_action_of(sig, &h, &flags, &mask);
-    follow(sig, h, flags, mask);
-  }
+  follow_set(add);
   if (!atomic_load(&bridge_tid)) {
     static bool atfork_set;
     if (!atfork_set) {
