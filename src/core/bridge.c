@@ -83,14 +83,18 @@ uint64_t vsig__host_open(void) {
 
 void vsig__host_set_open(uint64_t open) {
   struct vsig_thr *t = vsig__tls_self;
-  if (t)
+  if (t) {
     atomic_store_explicit(&t->host_open, open, memory_order_relaxed);
+    t->host_stale &= ~open;
+  }
 }
 
 void vsig__host_set_follow(uint64_t follow) {
   struct vsig_thr *t = vsig__tls_self;
-  if (t)
+  if (t) {
     t->host_follow = follow;
+    t->host_stale = 0;
+  }
 }
 
 void vsig__host_room_wait(void) {

@@ -351,6 +351,7 @@ struct vsig_thr {
    * reported (host_mask_stale). */
   uint64_t host_follow;
   _Atomic uint64_t host_open;
+  uint64_t host_stale;   /* reported stale, until the host mask lets them through */
   _Atomic int attention; /* something may be deliverable, or the process died */
   int priority;
 

@@ -31,41 +31,41 @@ static __attribute__((noinline)) void give_back(struct vsig_thr *t, uint64_t blo
   after_run(t, &a);
 }
 
-/* A handler's frame ends (mask_restore_self): what its end unblocks is not
- * the program's own doing. */
-static _Thread_local bool frame_end;
-
 /* After the store: a host handler that runs in between sees the new mask
- * and keeps the host's in step with it on its return. */
-static __attribute__((noinline)) void follow_host(struct vsig_thr *t, uint64_t old, uint64_t mask) {
+ * and keeps the host's in step with it on its return. frame_end: a handler's
+ * frame ends, so what it unblocks is not the program's own doing. The host
+ * is told of a stale signal once, until its host mask lets it through. */
+static __attribute__((noinline)) void follow_host(struct vsig_thr *t, uint64_t old, uint64_t mask,
+                                                  bool frame_end) {
   uint64_t open = atomic_load_explicit(&t->host_open, memory_order_relaxed);
   uint64_t close = mask & open;
   if (close) {
     host_mask_close(close);
     atomic_fetch_and_explicit(&t->host_open, ~close, memory_order_relaxed);
   }
-  uint64_t stale = old & ~mask & t->host_follow & ~open;
+  uint64_t stale = old & ~mask & t->host_follow & ~open & ~t->host_stale;
   if (stale)
-    host_mask_stale(stale, frame_end);
+    t->host_stale |= host_mask_stale(stale, frame_end);
 }
 
-bool mask_set_self(struct vsig_thr *t, uint64_t mask) {
+static inline bool mask_set(struct vsig_thr *t, uint64_t mask, bool frame_end) {
   mask &= ~UNBLOCKABLE;
   uint64_t old = atomic_load_explicit(&t->mask, memory_order_relaxed);
   if (mask == old)
     return false;
   atomic_store(&t->mask, mask); /* seq_cst: pairs with the sender's reload */
-  if (t->host_follow)
-    follow_host(t, old, mask);
+  uint64_t follow = t->host_follow;
+  if (follow) {
+    uint64_t open = atomic_load_explicit(&t->host_open, memory_order_relaxed);
+    if ((mask & open) || (old & ~mask & follow & ~open & ~t->host_stale))
+      follow_host(t, old, mask, frame_end);
+  }
   uint64_t blocked = mask & ~old;
   if (blocked && (atomic_load(&t->claimed_set) & blocked))
     give_back(t, blocked);
   return (old & ~mask) && (pending_for(t) & ~mask);
 }
 
-bool mask_restore_self(struct vsig_thr *t, uint64_t mask) {
-  frame_end = true;
-  bool r = mask_set_self(t, mask);
-  frame_end = false;
-  return r;
-}
+bool mask_set_self(struct vsig_thr *t, uint64_t mask) { return mask_set(t, mask, false); }
+
+bool mask_restore_self(struct vsig_thr *t, uint64_t mask) { return mask_set(t, mask, true); }

@@ -125,8 +125,10 @@ void host_thread_leaving(void);
 void host_mask_close(uint64_t set);
 /* The calling thread's mask now lets these through, which its host mask
  * still blocks (host_follow): they must reach it another way meanwhile.
- * frame_end: a handler's frame ended, whose host handler may reopen them. */
-void host_mask_stale(uint64_t set, bool frame_end);
+ * frame_end: a handler's frame ended, whose host handler may reopen them.
+ * Returns those that stay stale until the host mask lets them through (the
+ * core need not report them again until then). */
+uint64_t host_mask_stale(uint64_t set, bool frame_end);
 /* Take what the host kernel has pending for the process (and the calling
  * thread) into vsig now, in order: a vsig wait and sigpending call it first,
  * so that a signal sent before is pending in vsig, as natively. */

@@ -118,18 +118,18 @@ static void set_stale(ksigset_t set, ksigset_t clear) {
     bridge_rewatch();
 }
 
-void host_mask_stale(uint64_t set, bool frame_end) {
+uint64_t host_mask_stale(uint64_t set, bool frame_end) {
   if (eager) { /* no vsig-bridge to take them: through at once */
     ksig_unblock(set);
     mirror_opened(vsig__host_open() | set);
-    return;
+    return 0;
   }
   /* A frame ending inside a host handler: its return lets them through. */
   if (frame_end)
     set &= ~handler_blocked;
   ksigset_t fresh = set & ~stale_bits;
   if (!fresh)
-    return;
+    return set;
   set_stale(fresh, 0);
   /* One that no thread lets through may already wait in the kernel: the
    * caller unblocked it, so it is delivered before the call returns. */
@@ -139,6 +139,7 @@ void host_mask_stale(uint64_t set, bool frame_end) {
       unreached |= KBIT(sig);
   if (unreached)
     bridge_take_now(unreached);
+  return set;
 }
 
 #define NOT_DIRECT                                                                                 \
