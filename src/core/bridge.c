@@ -85,7 +85,8 @@ void vsig__host_set_open(uint64_t open) {
   struct vsig_thr *t = vsig__tls_self;
   if (t) {
     atomic_store_explicit(&t->host_open, open, memory_order_relaxed);
-    t->host_stale &= ~open;
+    t->host_stale &= (uint32_t)~open;
+    t->host_deferred &= (uint32_t)~open;
   }
 }
 
@@ -93,7 +94,7 @@ void vsig__host_set_follow(uint64_t follow) {
   struct vsig_thr *t = vsig__tls_self;
   if (t) {
     t->host_follow = follow;
-    t->host_stale = 0;
+    t->host_stale = t->host_deferred = 0;
   }
 }
 

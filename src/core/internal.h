@@ -351,7 +351,11 @@ struct vsig_thr {
    * reported (host_mask_stale). */
   uint64_t host_follow;
   _Atomic uint64_t host_open;
-  uint64_t host_stale;   /* reported stale, until the host mask lets them through */
+  /* Standard signals (bit n-1: signal n) reported stale, until the host mask
+   * lets them through; and those a handler's frame unblocked inside a host
+   * handler whose return lets them through, until then (run_frame lets them
+   * through at once if another frame runs first). */
+  uint32_t host_stale, host_deferred;
   _Atomic int attention; /* something may be deliverable, or the process died */
   int priority;
 
@@ -800,6 +804,9 @@ void mask_set_locked(struct vsig_thr *t, uint64_t mask, struct after *a);
 bool mask_set_self(struct vsig_thr *t, uint64_t mask);
 /* The same as a handler's frame ends. */
 bool mask_restore_self(struct vsig_thr *t, uint64_t mask);
+/* A frame starts with mask while an earlier frame's end left signals for a
+ * host handler's return to let through (host_deferred): through now. */
+void mask_host_undefer(struct vsig_thr *t, uint64_t mask);
 /* Run the caller's deliverable signals (no lock held). Returns the number of
  * handlers run, or -ECANCELED if the process is dead. *restart is cleared
  * unless every handler had SA_RESTART. */

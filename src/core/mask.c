@@ -43,9 +43,19 @@ static __attribute__((noinline)) void follow_host(struct vsig_thr *t, uint64_t o
     host_mask_close(close);
     atomic_fetch_and_explicit(&t->host_open, ~close, memory_order_relaxed);
   }
-  uint64_t stale = old & ~mask & t->host_follow & ~open & ~t->host_stale;
-  if (stale)
-    t->host_stale |= host_mask_stale(stale, frame_end);
+  uint64_t stale = old & ~mask & t->host_follow & ~open & ~(uint64_t)t->host_stale;
+  if (stale) {
+    uint64_t deferred = 0;
+    t->host_stale |= (uint32_t)host_mask_stale(stale, frame_end, &deferred);
+    t->host_deferred |= (uint32_t)deferred;
+  }
+}
+
+void mask_host_undefer(struct vsig_thr *t, uint64_t mask) {
+  uint64_t bits = t->host_deferred & ~mask;
+  t->host_deferred = 0;
+  if (bits)
+    host_mask_open(bits);
 }
 
 static inline bool mask_set(struct vsig_thr *t, uint64_t mask, bool frame_end) {
@@ -57,7 +67,7 @@ static inline bool mask_set(struct vsig_thr *t, uint64_t mask, bool frame_end) {
   uint64_t follow = t->host_follow;
   if (follow) {
     uint64_t open = atomic_load_explicit(&t->host_open, memory_order_relaxed);
-    if ((mask & open) || (old & ~mask & follow & ~open & ~t->host_stale))
+    if ((mask & open) || (old & ~mask & follow & ~open & ~(uint64_t)t->host_stale))
       follow_host(t, old, mask, frame_end);
   }
   uint64_t blocked = mask & ~old;

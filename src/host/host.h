@@ -127,8 +127,11 @@ void host_mask_close(uint64_t set);
  * still blocks (host_follow): they must reach it another way meanwhile.
  * frame_end: a handler's frame ended, whose host handler may reopen them.
  * Returns those that stay stale until the host mask lets them through (the
- * core need not report them again until then). */
-uint64_t host_mask_stale(uint64_t set, bool frame_end);
+ * core need not report them again until then); *deferred, those left to the
+ * return of the host handler that runs (host_deferred). */
+uint64_t host_mask_stale(uint64_t set, bool frame_end, uint64_t *deferred);
+/* Let these through the calling thread's host mask now (its mask does). */
+void host_mask_open(uint64_t set);
 /* Take what the host kernel has pending for the process (and the calling
  * thread) into vsig now, in order: a vsig wait and sigpending call it first,
  * so that a signal sent before is pending in vsig, as natively. */

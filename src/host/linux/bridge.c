@@ -88,6 +88,7 @@ void host_bridge_hostmask(uint64_t mask, bool exact) {
   } else {
     ksigset_t open = mirror_open_now();
     ksig_setmask(async_set & ~open); /* what every application thread has */
+    mirror_exit(0);                  /* after a jump out of handlers: none runs any more */
     mirror_opened(open);
   }
 }
@@ -226,21 +227,18 @@ static void follow(int sig, uintptr_t handler, int flags, uint64_t mask) {
   }
   int kflags = SA_RESTART;
   ksigset_t kmask = 0;
-  khandler_t kh = on_async;
   /* A fork child's one thread takes every signal from the kernel itself. */
   bool child = atomic_load(&bridge_pending_in_child);
   ksigset_t mirrored = child ? async_set : mirror_direct();
   if (mirrored & bit) {
     /* The kernel interrupts the thread that runs the handler: whether the
      * call it was in restarts, and what is blocked meanwhile, are the vsig
-     * handler's. A default action ends the process; a default that ignores
-     * the signal is the kernel's own (it interrupts nothing, and keeps one
-     * that the thread blocks pending). */
+     * handler's. A default action ends the process (one that ignores the
+     * signal restarts what it interrupted; in a fork child's one thread a
+     * call that never restarts fails with EINTR, which natively it does not). */
     if (handler != (uintptr_t)VSIG_SIG_DFL) {
       kflags = flags & (VSIG_SA_RESTART | VSIG_SA_NODEFER);
       kmask = mask & mirrored;
-    } else if (child && (bit & (KBIT(SIGCHLD) | KBIT(SIGURG) | KBIT(SIGWINCH)))) {
-      kh = KH_DFL;
     }
   }
   /* Otherwise blocked on every application thread, waited for by
@@ -250,7 +248,7 @@ static void follow(int sig, uintptr_t handler, int flags, uint64_t mask) {
     kflags |= flags & (VSIG_SA_NOCLDSTOP | VSIG_SA_NOCLDWAIT);
   atomic_store_explicit(&async_blocks[sig], kmask | ((kflags & SA_NODEFER) ? 0 : bit),
                         memory_order_relaxed);
-  ksig_action(sig, kh, kflags, kmask, NULL, NULL);
+  ksig_action(sig, on_async, kflags, kmask, NULL, NULL);
 }
 
 void host_bridge_action(int sig, uintptr_t handler, int flags, uint64_t mask) {

@@ -118,15 +118,18 @@ static void set_stale(ksigset_t set, ksigset_t clear) {
     bridge_rewatch();
 }
 
-uint64_t host_mask_stale(uint64_t set, bool frame_end) {
+uint64_t host_mask_stale(uint64_t set, bool frame_end, uint64_t *deferred) {
+  *deferred = 0;
   if (eager) { /* no vsig-bridge to take them: through at once */
-    ksig_unblock(set);
-    mirror_opened(vsig__host_open() | set);
+    host_mask_open(set);
     return 0;
   }
-  /* A frame ending inside a host handler: its return lets them through. */
-  if (frame_end)
+  /* A frame ending inside a host handler: its return lets them through, or
+   * the start of another frame before it (mask_host_undefer). */
+  if (frame_end) {
+    *deferred = set & handler_blocked;
     set &= ~handler_blocked;
+  }
   ksigset_t fresh = set & ~stale_bits;
   if (!fresh)
     return set;
@@ -235,6 +238,11 @@ ksigset_t mirror_enter(ksigset_t blocked) {
 }
 
 void mirror_exit(ksigset_t before) { handler_blocked = before; }
+
+void host_mask_open(uint64_t set) {
+  ksig_unblock(set);
+  mirror_opened(vsig__host_open() | set);
+}
 
 /* The handler returns to the thread's own code: the mask it returns with
  * lets through what the vsig mask does. Inside vsig (a handler that
