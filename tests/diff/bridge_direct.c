@@ -398,6 +398,37 @@ static void sync_mask_child(void) {
       atomic_load(&usr1_hits));
 }
 
+/* One host handler, two frames: SIGUSR1's handler (sa_mask SIGUSR2) raises SIGUSR2, whose
+ * handler runs once the first returns and sends SIGUSR1 through the kernel: natively it
+ * interrupts the second handler at once. */
+static atomic_int two_n1;
+static volatile int two_nested = -1;
+
+static void on_usr1_two(int sig) {
+  (void)sig;
+  if (atomic_fetch_add(&two_n1, 1) == 0)
+    raise(SIGUSR2);
+}
+
+static void on_usr2_two(int sig) {
+  (void)sig;
+  syscall(SYS_kill, getpid(), SIGUSR1);
+  spin_until(&two_n1, 2);
+  two_nested = atomic_load(&two_n1) == 2;
+}
+
+static void two_frames_child(void) {
+  set_handler(SIGUSR1, on_usr1_two, SA_RESTART, SIGUSR2);
+  set_handler(SIGUSR2, on_usr2_two, SA_RESTART, 0);
+  block(SIG_UNBLOCK, SIGUSR1);
+  block(SIG_UNBLOCK, SIGUSR2);
+  child_ready();
+  char b;
+  (void)read(rd_pipe[0], &b, 1);
+  say("child: a second handler in the same delivery got a SIGUSR1 sent meanwhile: %s\n",
+      two_nested == 1 ? "yes" : "no");
+}
+
 /* A fork child's one thread, SIGUSR1 unblocked with a handler without SA_RESTART: the read
  * fails with EINTR. */
 static void norestart_child(void) {
@@ -478,6 +509,7 @@ int main(void) {
   part_sa_mask();
   part_nested();
   in_child(sync_mask_child, true);
+  in_child(two_frames_child, true);
   in_child(blocked_child, false);
   in_child(norestart_child, false);
   {
