@@ -150,9 +150,7 @@ static int deliver_frames(struct vsig_thr *t, uint64_t restore, bool first_resto
 int run_frame(struct vsig_thr *t, struct frame *f, uint64_t restore) {
   uint64_t cur = atomic_load_explicit(&t->mask, memory_order_relaxed);
   uint64_t hmask = cur | f->amask | ((f->flags & VSIG_SA_NODEFER) ? 0 : SIGBIT(f->sig));
-  mask_set_self(t, hmask);
-  if (t->host_deferred)
-    mask_host_undefer(t, hmask);
+  mask_enter_frame(t, hmask);
   t->in_handler++;
   /* Signals still deliverable under the handler mask would get their frames on
    * top of this one, so their handlers run first. */

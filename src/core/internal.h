@@ -807,6 +807,8 @@ bool mask_restore_self(struct vsig_thr *t, uint64_t mask);
 /* A frame starts with mask while an earlier frame's end left signals for a
  * host handler's return to let through (host_deferred): through now. */
 void mask_host_undefer(struct vsig_thr *t, uint64_t mask);
+/* mask_set_self as a handler's frame starts, and then that. */
+bool mask_enter_frame(struct vsig_thr *t, uint64_t mask);
 /* Run the caller's deliverable signals (no lock held). Returns the number of
  * handlers run, or -ECANCELED if the process is dead. *restart is cleared
  * unless every handler had SA_RESTART. */

@@ -79,3 +79,12 @@ static inline bool mask_set(struct vsig_thr *t, uint64_t mask, bool frame_end) {
 bool mask_set_self(struct vsig_thr *t, uint64_t mask) { return mask_set(t, mask, false); }
 
 bool mask_restore_self(struct vsig_thr *t, uint64_t mask) { return mask_set(t, mask, true); }
+
+bool mask_enter_frame(struct vsig_thr *t, uint64_t mask) {
+  if (!t->host_follow)
+    return mask_set(t, mask, false);
+  bool r = mask_set(t, mask, false);
+  if (t->host_deferred)
+    mask_host_undefer(t, mask & ~UNBLOCKABLE);
+  return r;
+}
