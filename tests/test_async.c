@@ -58,12 +58,17 @@ struct spinner {
   long spins;
 };
 
-static void *spin(void *arg) {
-  struct spinner *s = arg;
+/* On the spinner: asynchronous delivery on, its ids known, then ready. */
+static void spinner_ready(struct spinner *s) {
   CHECK_EQ(vsig_thread_set_async(1), 0);
   s->id = vsig_thread_self();
   s->tid = (pid_t)syscall(SYS_gettid);
   atomic_store(&s->ready, 1);
+}
+
+static void *spin(void *arg) {
+  struct spinner *s = arg;
+  spinner_ready(s);
   while (!atomic_load_explicit(&s->stop, memory_order_relaxed))
     s->spins++; /* no vsig call, no system call */
   return NULL;
@@ -276,27 +281,19 @@ static void on_rmw(int sig) {
   atomic_fetch_add(&rmw_hits, 1);
 }
 
-struct rmw_spinner {
-  vsig_thread_t id;
-  _Atomic int ready, stop;
-  long own;
-};
-
 static void *spin_rmw(void *arg) {
-  struct rmw_spinner *s = arg;
-  CHECK_EQ(vsig_thread_set_async(1), 0);
-  s->id = vsig_thread_self();
-  atomic_store(&s->ready, 1);
+  struct spinner *s = arg;
+  spinner_ready(s);
   while (!atomic_load(&s->stop)) {
     atomic_fetch_add(&shared_count, 1);
-    s->own++;
+    s->spins++;
   }
   return NULL;
 }
 
 TEST(many_interrupts_of_a_thread_in_atomic_operations) {
   set_handler(VSIG_SIGUSR1, on_rmw, 0, EMPTY());
-  struct rmw_spinner s = {0};
+  struct spinner s = {0};
   pthread_t h;
   spawn(&h, spin_rmw, &s);
   await_at_least(&s.ready, 1);
@@ -308,5 +305,5 @@ TEST(many_interrupts_of_a_thread_in_atomic_operations) {
   atomic_store(&s.stop, 1);
   join(h);
   CHECK_EQ(atomic_load(&rmw_hits), ROUNDS);
-  CHECK_EQ(atomic_load(&shared_count), s.own + ROUNDS);
+  CHECK_EQ(atomic_load(&shared_count), s.spins + ROUNDS);
 }

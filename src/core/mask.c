@@ -32,18 +32,17 @@ static __attribute__((noinline)) void give_back(struct vsig_thr *t, uint64_t blo
 }
 
 /* After the store: a host handler that runs in between sees the new mask
- * and keeps the host's in step with it on its return. frame_end: a handler's
- * frame ends, so what it unblocks is not the program's own doing. The host
- * is told of a stale signal once, until its host mask lets it through. */
-static __attribute__((noinline)) void follow_host(struct vsig_thr *t, uint64_t old, uint64_t mask,
-                                                  bool frame_end) {
-  uint64_t open = atomic_load_explicit(&t->host_open, memory_order_relaxed);
-  uint64_t close = mask & open;
+ * and keeps the host's in step with it on its return. close: what the mask
+ * now blocks that the host mask lets through; stale: what it now unblocks
+ * that the host mask blocks, not reported yet (the host is told once, until
+ * its host mask lets it through). frame_end: a handler's frame ends, so what
+ * it unblocks is not the program's own doing. */
+static __attribute__((noinline)) void follow_host(struct vsig_thr *t, uint64_t close,
+                                                  uint64_t stale, bool frame_end) {
   if (close) {
     host_mask_close(close);
     atomic_fetch_and_explicit(&t->host_open, ~close, memory_order_relaxed);
   }
-  uint64_t stale = old & ~mask & t->host_follow & ~open & ~(uint64_t)t->host_stale;
   if (stale) {
     uint64_t deferred = 0;
     t->host_stale |= (uint32_t)host_mask_stale(stale, frame_end, &deferred);
@@ -67,8 +66,9 @@ static inline bool mask_set(struct vsig_thr *t, uint64_t mask, bool frame_end) {
   uint64_t follow = t->host_follow;
   if (follow) {
     uint64_t open = atomic_load_explicit(&t->host_open, memory_order_relaxed);
-    if ((mask & open) || (old & ~mask & follow & ~open & ~(uint64_t)t->host_stale))
-      follow_host(t, old, mask, frame_end);
+    uint64_t close = mask & open, stale = old & ~mask & follow & ~open & ~(uint64_t)t->host_stale;
+    if (close | stale)
+      follow_host(t, close, stale, frame_end);
   }
   uint64_t blocked = mask & ~old;
   if (blocked && (atomic_load(&t->claimed_set) & blocked))

@@ -276,6 +276,54 @@ static void part_sa_mask(void) {
       order, atomic_load(&usr1_sleep_result), read_str(0), read_str(1));
 }
 
+/* ---- unblocking a signal that waits in the kernel runs its handler before it returns ---- */
+
+/* SIGUSR1 waits in the process's queue in the kernel (a moment at most). */
+static bool usr1_in_kernel(void) {
+  char buf[4096];
+  int fd = open("/proc/self/status", O_RDONLY);
+  ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+  if (fd >= 0)
+    close(fd);
+  if (n <= 0)
+    return false;
+  buf[n] = 0;
+  const char *p = strstr(buf, "ShdPnd:");
+  return p && (strtoull(p + 7, NULL, 16) >> (SIGUSR1 - 1)) & 1;
+}
+
+static atomic_int unblocker_step, unblock_ran;
+
+static void *unblocker(void *arg) {
+  (void)arg;
+  block(SIG_BLOCK, SIGUSR1); /* made with it unblocked: its own block */
+  atomic_store(&unblocker_step, 1);
+  while (atomic_load(&unblocker_step) != 2)
+    sleep_ms(1);
+  int before = atomic_load(&usr1_hits);
+  block(SIG_UNBLOCK, SIGUSR1);
+  atomic_store(&unblock_ran, atomic_load(&usr1_hits) - before);
+  return NULL;
+}
+
+static void part_unblock_delivers(void) {
+  set_handler(SIGUSR1, on_usr1_any, 0, 0);
+  block(SIG_UNBLOCK, SIGUSR1);
+  pthread_t t;
+  pthread_create(&t, NULL, unblocker, NULL);
+  while (atomic_load(&unblocker_step) != 1)
+    sleep_ms(1);
+  block(SIG_BLOCK, SIGUSR1); /* now every thread blocks it */
+  send_from_outside(SIGUSR1);
+  for (int w = 0; w < 300 && !usr1_in_kernel(); w++)
+    sleep_ms(1);
+  atomic_store(&unblocker_step, 2);
+  pthread_join(t, NULL);
+  say("a thread that unblocks SIGUSR1 while it is pending: %d handler(s) before the call "
+      "returned\n",
+      atomic_load(&unblock_ran));
+}
+
 /* ---- on a main thread (which the kernel looks at first), in a child with threads ------------ */
 
 static void spin_until(atomic_int *v, int want) {
@@ -507,6 +555,7 @@ int main(void) {
   part_restart(0);
   part_restart(SA_RESTART);
   part_sa_mask();
+  part_unblock_delivers();
   part_nested();
   in_child(sync_mask_child, true);
   in_child(two_frames_child, true);

@@ -84,7 +84,7 @@ void host_bridge_hostmask(uint64_t mask, bool exact) {
     /* The program an exec starts inherits this mask: make it exactly the
      * vsig one. */
     ksig_setmask(mask);
-    mirror_opened(mirror_following() ? mirror_direct() & ~mask : 0);
+    mirror_opened(mirror_open_now());
   } else {
     ksigset_t open = mirror_open_now();
     ksig_setmask(async_set & ~open); /* what every application thread has */
@@ -462,21 +462,29 @@ void host_bridge_unlocked(void) {
     drain_ring();
 }
 
-/* The calling thread's host mask starts following its vsig mask, if it is a
- * thread of the default process. */
-static void follow_here(void) {
-  uint64_t mask;
-  if (!vsig__host_follows(&mask)) {
-    if (vsig__host_thread_mask(&mask))
-      mirror_stale_all(true); /* asynchronous delivery off */
-    return;
-  }
+/* The calling thread, whose vsig mask is mask, starts following it: what its
+ * host mask lets through. */
+static ksigset_t start_following(uint64_t mask) {
   ksigset_t open = mirror_start(mask, true);
+  if (!mirror_following())
+    return 0; /* no direct signals (ThreadSanitizer) */
   ksig_unblock(open);
+  mirror_stale_all(false); /* what it blocks now is not stale */
   mirror_opened(open);
+  return open;
 }
 
-static void follow_async(void);
+/* The same for the calling thread, if it is a thread of the default process
+ * with asynchronous delivery on. */
+static void follow_here(void) {
+  uint64_t mask;
+  if (vsig__host_follows(&mask))
+    start_following(mask);
+  else if (vsig__host_thread_mask(&mask))
+    mirror_stale_all(true); /* asynchronous delivery off */
+}
+
+static void follow_set(ksigset_t set);
 
 void host_bridge_before_thread(void) {
   if (!atomic_exchange(&bridge_pending_in_child, 0))
@@ -489,7 +497,7 @@ void host_bridge_before_thread(void) {
   host_thread_spawn(bridge_thread, NULL, "vsig-bridge");
   while (!atomic_load(&bridge_tid))
     sched_yield();
-  follow_async();
+  follow_set(async_set);
   follow_here();
 }
 
@@ -512,10 +520,6 @@ static void follow_set(ksigset_t set) {
   }
 }
 
-/* The asynchronous signals' host actions again, as a fork child's one
- * thread starts taking every one itself, and as vsig-bridge takes over. */
-static void follow_async(void) { follow_set(async_set); }
-
 static void restart_in_child(void) {
   forget_after_fork();
   mirror_fork_child();
@@ -530,7 +534,7 @@ static void restart_in_child(void) {
   ksigset_t cur = ksig_block(0);
   ksig_setmask((cur & ~async_set) | (async_set & ~open));
   mirror_opened(open);
-  follow_async();
+  follow_set(async_set); /* the vsig handlers' flags, for every signal now */
 }
 
 int host_bridge_start(uint64_t set) {
@@ -617,15 +621,7 @@ uint64_t host_thread_follow(uint64_t mask, bool follow) {
     mirror_stale_all(true);
     return 0;
   }
-  if (mirror_following())
-    return vsig__host_open();
-  ksigset_t open = mirror_start(mask, true);
-  if (!mirror_following())
-    return 0; /* no direct signals (ThreadSanitizer) */
-  ksig_unblock(open);
-  mirror_stale_all(false); /* what it blocks now is not stale */
-  mirror_opened(open);
-  return open;
+  return mirror_following() ? vsig__host_open() : start_following(mask);
 }
 
 /*

@@ -39,11 +39,12 @@
 #include <ucontext.h>
 
 static _Atomic ksigset_t direct_set;
-/* The calling thread's host mask follows its vsig mask, for follow_set: the
- * direct signals; in a fork child's one thread (no vsig-bridge yet, eager in
- * both directions), every bridged asynchronous signal. */
-static _Thread_local bool following, eager;
+/* The signals for which the calling thread's host mask follows its vsig
+ * mask (none: it does not follow): the direct signals; in a fork child's one
+ * thread (no vsig-bridge yet, eager in both directions), every bridged
+ * asynchronous signal. */
 static _Thread_local ksigset_t follow_set;
+static _Thread_local bool eager;
 /* What the kernel blocks for the host handlers running on this thread. */
 static _Thread_local ksigset_t handler_blocked;
 /* The calling thread is forking: its direct signals stay blocked. */
@@ -55,10 +56,10 @@ static _Thread_local ksigset_t fork_saved;
  * never for one that some thread does: the kernel gives that one to such a
  * thread, and a vsig-bridge waiting for it too would take some of them (the
  * kernel picks any thread that waits). So each following thread counts in
- * open_count what its host mask lets through right now (user_open, always the
- * same as the core's host_open), the kernel's blocking while a handler runs
- * included, and vsig-bridge waits for what no thread lets through, as it
- * computes that set at the start of each round.
+ * open_count what its host mask lets through right now (user_open: what it
+ * counted, which mirror_opened keeps the same as the core's host_open), the
+ * kernel's blocking while a handler runs included, and vsig-bridge waits for what no thread lets
+ * through, as it computes that set at the start of each round.
  *
  * It must wait for a signal at once only when a thread takes it that the
  * kernel cannot reach: one that has unblocked it while its host mask still
@@ -162,7 +163,6 @@ ksigset_t mirror_direct(void) { return atomic_load_explicit(&direct_set, memory_
 
 ksigset_t mirror_start(uint64_t mask, bool follow) {
   ksigset_t d = follow ? mirror_direct() : 0;
-  following = d != 0;
   eager = false;
   follow_set = d;
   vsig__host_set_follow(d);
@@ -170,7 +170,6 @@ ksigset_t mirror_start(uint64_t mask, bool follow) {
 }
 
 ksigset_t mirror_start_child(uint64_t mask, ksigset_t all) {
-  following = all != 0;
   eager = true;
   follow_set = all;
   vsig__host_set_follow(all);
@@ -179,8 +178,8 @@ ksigset_t mirror_start_child(uint64_t mask, ksigset_t all) {
 
 void mirror_opened(ksigset_t open) {
   vsig__host_set_open(open);
-  if (following || user_open)
-    set_user_open(following ? open : 0);
+  if (follow_set || user_open)
+    set_user_open(follow_set ? open : 0);
   if (stale_bits & open)
     set_stale(0, open);
 }
@@ -189,7 +188,7 @@ void mirror_stale_all(bool all) { set_stale(all ? mirror_direct() : 0, all ? 0 :
 
 ksigset_t mirror_open_now(void) {
   uint64_t mask;
-  if (!following || !vsig__host_thread_mask(&mask))
+  if (!follow_set || !vsig__host_thread_mask(&mask))
     return 0;
   return follow_set & ~mask;
 }
@@ -197,13 +196,13 @@ ksigset_t mirror_open_now(void) {
 bool mirror_eager(void) { return eager; }
 
 void mirror_stop(void) {
-  following = eager = false;
+  eager = false;
   follow_set = 0;
   vsig__host_set_follow(0);
   set_user_open(0);
 }
 
-bool mirror_following(void) { return following; }
+bool mirror_following(void) { return follow_set != 0; }
 
 void host_mask_close(uint64_t set) {
   ksig_block(set);
@@ -212,7 +211,7 @@ void host_mask_close(uint64_t set) {
 }
 
 void mirror_unfollow(void) {
-  if (!following)
+  if (!follow_set)
     return;
   ksig_block(follow_set);
   vsig__host_set_open(0);
@@ -229,7 +228,7 @@ void host_thread_leaving(void) {
 ksigset_t mirror_enter(ksigset_t blocked) {
   ksigset_t before = handler_blocked;
   uint64_t mask;
-  if (following && vsig__host_user_mask(&mask)) {
+  if (follow_set && vsig__host_user_mask(&mask)) {
     handler_blocked |= blocked;
     if (blocked & user_open)
       mirror_opened(user_open & ~blocked);
@@ -250,7 +249,7 @@ void host_mask_open(uint64_t set) {
  * and in a fork, blocked. */
 void mirror_leave(void *ucontext) {
   uint64_t mask;
-  if (!following || forking || !ucontext || !vsig__host_user_mask(&mask))
+  if (!follow_set || forking || !ucontext || !vsig__host_user_mask(&mask))
     return;
   ksigset_t d = follow_set, saved;
   ucontext_t *uc = ucontext;
@@ -265,7 +264,7 @@ void mirror_leave(void *ucontext) {
  * the direct ones are blocked across the fork, as all the others are, and no
  * handler that returns in between lets them through again. */
 void mirror_fork_begin(void) {
-  if (!following)
+  if (!follow_set)
     return;
   forking = true;
   fork_saved = ksig_block(follow_set);
@@ -280,7 +279,6 @@ void mirror_fork_parent(void) {
 
 void mirror_fork_child(void) {
   forking = eager = false;
-  following = false;
   follow_set = handler_blocked = 0;
   for (int sig = 1; sig < 32; sig++) {
     atomic_store(&open_count[sig], 0);
